@@ -1,0 +1,30 @@
+//! `<hostdev>`. (Placeholder: kept verbatim until the typed model lands.)
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Diagnostics;
+use crate::node::{Cursor, Extra};
+use crate::validate::Context;
+use crate::xml::Element;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hostdev {
+    pub element: Element,
+    #[serde(default, skip_serializing_if = "Extra::is_empty")]
+    pub extra: Extra,
+}
+
+impl Hostdev {
+    pub fn read(c: Cursor, _diags: &mut Diagnostics) -> Hostdev {
+        Hostdev {
+            element: c.element().clone(),
+            extra: Extra::default(),
+        }
+    }
+
+    pub fn write(&self) -> Element {
+        self.element.clone()
+    }
+
+    pub fn validate(&self, _path: &str, _cx: &Context, _diags: &mut Diagnostics) {}
+}

@@ -1,0 +1,268 @@
+//! `<devices>`: the emulator and the device list, kept in document order.
+
+pub mod chardev;
+pub mod disk;
+pub mod graphics;
+pub mod hostdev;
+pub mod input;
+pub mod interface;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Diagnostics;
+use crate::node::{step, Cursor, ElementBuilder, Extra};
+use crate::validate::Context;
+use crate::xml::Element;
+
+pub use chardev::{CharDevice, CharKind};
+pub use disk::Disk;
+pub use graphics::Graphics;
+pub use hostdev::Hostdev;
+pub use input::Input;
+pub use interface::Interface;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Device {
+    Disk(Disk),
+    Interface(Interface),
+    Input(Input),
+    Graphics(Graphics),
+    /// `<serial>`, `<parallel>` and `<console>`: `CharDevice::kind` says which.
+    Char(CharDevice),
+    Hostdev(Hostdev),
+    /// A device vmxml does not model (controller, video, channel, tpm, ...), verbatim.
+    Unmodelled {
+        element: Element,
+    },
+}
+
+/// libvirt's formatter writes devices grouped by kind in this order.
+const DEVICE_ORDER: &[&str] = &[
+    "disk",
+    "controller",
+    "lease",
+    "filesystem",
+    "interface",
+    "smartcard",
+    "serial",
+    "parallel",
+    "console",
+    "channel",
+    "input",
+    "tpm",
+    "graphics",
+    "sound",
+    "audio",
+    "video",
+    "hostdev",
+    "redirdev",
+    "redirfilter",
+    "hub",
+    "watchdog",
+    "memballoon",
+    "rng",
+    "panic",
+    "shmem",
+    "memory",
+    "iommu",
+    "vsock",
+    "crypto",
+];
+
+impl Device {
+    /// The element name this device is written as.
+    pub fn element_name(&self) -> &str {
+        match self {
+            Device::Disk(_) => "disk",
+            Device::Interface(_) => "interface",
+            Device::Input(_) => "input",
+            Device::Graphics(_) => "graphics",
+            Device::Char(c) => c.kind.element_name(),
+            Device::Hostdev(_) => "hostdev",
+            Device::Unmodelled { element } => &element.name,
+        }
+    }
+
+    fn rank(&self) -> usize {
+        let name = self.element_name();
+        DEVICE_ORDER
+            .iter()
+            .position(|n| *n == name)
+            .unwrap_or(DEVICE_ORDER.len())
+    }
+
+    pub fn write(&self) -> Element {
+        match self {
+            Device::Disk(d) => d.write(),
+            Device::Interface(d) => d.write(),
+            Device::Input(d) => d.write(),
+            Device::Graphics(d) => d.write(),
+            Device::Char(d) => d.write(),
+            Device::Hostdev(d) => d.write(),
+            Device::Unmodelled { element } => element.clone(),
+        }
+    }
+
+    /// The element of a device that is in the model, for rules on parts it keeps as is.
+    pub fn extra(&self) -> Option<&Extra> {
+        match self {
+            Device::Disk(d) => Some(&d.extra),
+            Device::Interface(d) => Some(&d.extra),
+            Device::Input(d) => Some(&d.extra),
+            Device::Graphics(d) => Some(&d.extra),
+            Device::Char(d) => Some(&d.extra),
+            Device::Hostdev(d) => Some(&d.extra),
+            Device::Unmodelled { .. } => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Devices {
+    /// Path of the device model emulator binary, such as /usr/bin/qemu-system-x86_64.
+    #[serde(default)]
+    pub emulator: Option<String>,
+    #[serde(default)]
+    pub list: Vec<Device>,
+    #[serde(default, skip_serializing_if = "Extra::is_empty")]
+    pub extra: Extra,
+}
+
+impl Devices {
+    pub fn read(mut c: Cursor, diags: &mut Diagnostics) -> Devices {
+        let emulator = c.child("emulator").map(|e| e.text());
+        let mut list = Vec::new();
+        for (i, el, path) in c.all_children() {
+            let cur = || Cursor::new(el, path.clone());
+            let device = match el.name.as_str() {
+                "emulator" => continue,
+                "disk" => Device::Disk(Disk::read(cur(), diags)),
+                "interface" => Device::Interface(Interface::read(cur(), diags)),
+                "input" => Device::Input(Input::read(cur(), diags)),
+                "graphics" => Device::Graphics(Graphics::read(cur(), diags)),
+                "serial" => Device::Char(CharDevice::read(CharKind::Serial, cur(), diags)),
+                "parallel" => Device::Char(CharDevice::read(CharKind::Parallel, cur(), diags)),
+                "console" => Device::Char(CharDevice::read(CharKind::Console, cur(), diags)),
+                "hostdev" => Device::Hostdev(Hostdev::read(cur(), diags)),
+                _ => Device::Unmodelled {
+                    element: el.clone(),
+                },
+            };
+            c.take_child_at(i);
+            list.push(device);
+        }
+        Devices {
+            emulator,
+            list,
+            extra: c.finish(),
+        }
+    }
+
+    pub fn write(&self) -> Element {
+        let mut sorted: Vec<&Device> = self.list.iter().collect();
+        // Stable: devices of one kind keep their order, as libvirt keeps them.
+        sorted.sort_by_key(|d| d.rank());
+        ElementBuilder::new("devices")
+            .opt_child(
+                self.emulator
+                    .as_ref()
+                    .map(|e| Element::new("emulator").with_text(e.clone())),
+            )
+            .children(sorted.into_iter().map(Device::write))
+            .build(&self.extra)
+    }
+
+    /// Each device with the path diagnostics use for it (`/domain/devices/disk[2]`).
+    pub fn with_paths(&self) -> Vec<(&Device, String)> {
+        let mut totals: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for d in &self.list {
+            *totals.entry(d.element_name()).or_default() += 1;
+        }
+        let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        self.list
+            .iter()
+            .map(|d| {
+                let name = d.element_name();
+                let k = seen.entry(name).or_default();
+                *k += 1;
+                (
+                    d,
+                    format!("/domain/devices/{}", step(name, *k, totals[name])),
+                )
+            })
+            .collect()
+    }
+
+    pub fn disks(&self) -> impl Iterator<Item = &Disk> {
+        self.list.iter().filter_map(|d| match d {
+            Device::Disk(d) => Some(d),
+            _ => None,
+        })
+    }
+
+    /// The path of the first device carrying `<boot order=...>`, if any.
+    pub fn first_with_boot_order(&self) -> Option<String> {
+        self.with_paths().into_iter().find_map(|(d, path)| {
+            let has = match d {
+                Device::Unmodelled { element } => element.child("boot").is_some(),
+                other => other.extra().is_some_and(|e| e.has_element("boot")),
+            };
+            has.then(|| format!("{path}/boot"))
+        })
+    }
+
+    /// Adds a device after the last one of its kind, where libvirt would write it.
+    pub fn add(&mut self, device: Device) -> usize {
+        let name = device.element_name().to_string();
+        let at = self
+            .list
+            .iter()
+            .rposition(|d| d.element_name() == name)
+            .map(|i| i + 1)
+            .unwrap_or(self.list.len());
+        self.list.insert(at, device);
+        at
+    }
+}
+
+pub fn validate(cx: &Context, diags: &mut Diagnostics) {
+    let Some(devices) = &cx.domain.devices else {
+        return;
+    };
+    let with_paths = devices.with_paths();
+    for (d, path) in &with_paths {
+        match d {
+            Device::Disk(x) => x.validate(path, cx, diags),
+            Device::Interface(x) => x.validate(path, cx, diags),
+            Device::Input(x) => x.validate(path, cx, diags),
+            Device::Graphics(x) => x.validate(path, cx, diags),
+            Device::Char(x) => x.validate(path, cx, diags),
+            Device::Hostdev(x) => x.validate(path, cx, diags),
+            Device::Unmodelled { element } => {
+                chardev::validate_embedded_source(element, path, diags)
+            }
+        }
+    }
+    disk::validate_all(&with_paths, cx, diags);
+    graphics::validate_all(&with_paths, cx, diags);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::domain_from;
+
+    #[test]
+    fn devices_are_written_grouped_by_kind_in_stable_order() {
+        let d = domain_from(
+            "<domain type='kvm'><devices><interface type='user'/><disk type='file'><target dev='vdb'/></disk><video/><disk type='file'><target dev='vda'/></disk><emulator>/usr/bin/qemu</emulator></devices></domain>",
+        );
+        let out = crate::write(&d);
+        let e = out.find("<emulator>").unwrap();
+        let b = out.find("vdb").unwrap();
+        let a = out.find("vda").unwrap();
+        let i = out.find("<interface").unwrap();
+        let v = out.find("<video").unwrap();
+        assert!(e < b && b < a && a < i && i < v, "{out}");
+    }
+}

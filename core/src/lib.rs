@@ -1,0 +1,183 @@
+//! vmxml-core: libvirt domain XML as a typed model, with a lossless reader and writer and a
+//! validator that agrees with real libvirt.
+//!
+//! ```
+//! let report = vmxml_core::check("<domain type='kvm'><name>a/b</name></domain>");
+//! assert!(report.diagnostics.iter().any(|d| d.code == "E-NAME-SLASH"));
+//! ```
+
+pub mod diagnostic;
+pub mod node;
+pub mod values;
+pub mod xml;
+
+pub mod clock;
+pub mod devices;
+pub mod domain;
+pub mod features;
+pub mod lifecycle;
+pub mod memory;
+pub mod os;
+pub mod schema;
+pub mod tuning;
+pub mod validate;
+
+#[cfg(test)]
+mod test_support;
+
+pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use domain::{Domain, DomainType};
+
+use xml::{Element, LineIndex};
+
+/// Everything vmxml makes of a text: the model (when the text is well-formed) and every
+/// diagnostic, sorted by position.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub domain: Option<Domain>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+}
+
+/// Reads, validates and locates: what `vmxml check` and the import page show.
+pub fn check(text: &str) -> Report {
+    check_parsed(xml::parse(text))
+}
+
+/// As [`check`], for bytes that may not be UTF-8.
+pub fn check_bytes(bytes: &[u8]) -> Report {
+    check_parsed(xml::parse_bytes(bytes))
+}
+
+fn check_parsed(parsed: Result<xml::Document, (xml::XmlError, LineIndex)>) -> Report {
+    let doc = match parsed {
+        Ok(doc) => doc,
+        Err((e, lines)) => {
+            let (line, col) = lines.line_col(e.offset);
+            let mut d = Diagnostic::error(e.code, "/", e.message, e.hint);
+            d.line = Some(line);
+            d.column = Some(col);
+            return Report {
+                domain: None,
+                diagnostics: vec![d],
+            };
+        }
+    };
+    let mut diags = Diagnostics::default();
+    if doc.root.name != "domain" {
+        diags.error(
+            "E-ROOT",
+            format!("/{}", doc.root.name),
+            format!("the root element is <{}>, not <domain>", doc.root.name),
+            "a libvirt domain document starts with <domain type='...'>; network, pool and volume documents are not domains",
+        );
+        let mut diagnostics = diags.into_vec();
+        locate_all(&mut diagnostics, &doc.root, &doc.lines);
+        return Report {
+            domain: None,
+            diagnostics,
+        };
+    }
+    let domain = Domain::read(&doc.root, &mut diags);
+    validate::validate_model(&domain, &mut diags);
+    schema::check_names(&doc.root, &mut diags);
+    let mut diagnostics = settle(diags.into_vec());
+    locate_all(&mut diagnostics, &doc.root, &doc.lines);
+    diagnostics.sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0), d.severity));
+    Report {
+        domain: Some(domain),
+        diagnostics,
+    }
+}
+
+/// Drops repeats: one message per code and path, and no info where there is an error.
+fn settle(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let errors: std::collections::HashSet<String> = diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.path.clone())
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    diags
+        .into_iter()
+        .filter(|d| !(d.severity == Severity::Info && errors.contains(&d.path)))
+        .filter(|d| seen.insert((d.code.clone(), d.path.clone())))
+        .collect()
+}
+
+/// Validates a model that did not come from text (the wizard's): model rules, then schema
+/// names on what the writer would write.
+pub fn validate(domain: &Domain) -> Vec<Diagnostic> {
+    let mut diags = Diagnostics::default();
+    validate::validate_model(domain, &mut diags);
+    schema::check_names(&domain.write(), &mut diags);
+    settle(diags.into_vec())
+}
+
+/// The document as vmxml writes it: libvirt's order and `virsh dumpxml`'s layout.
+pub fn write(domain: &Domain) -> String {
+    xml::write_document(&domain.write())
+}
+
+/// Read then write. Fails only when the text is not a well-formed `<domain>` document.
+pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
+    let report = check(text);
+    match report.domain {
+        Some(d) => Ok(write(&d)),
+        None => Err(report.diagnostics),
+    }
+}
+
+/// Fills in line and column from the path. A path that points at something absent (a
+/// missing element) resolves to the nearest ancestor that exists.
+pub fn locate_all(diags: &mut [Diagnostic], root: &Element, lines: &LineIndex) {
+    for d in diags.iter_mut() {
+        if d.line.is_none() {
+            if let Some(offset) = locate(root, &d.path) {
+                let (l, c) = lines.line_col(offset);
+                d.line = Some(l);
+                d.column = Some(c);
+            }
+        }
+    }
+}
+
+/// Byte offset of the element or attribute a path names (or its nearest existing ancestor).
+pub fn locate(root: &Element, path: &str) -> Option<usize> {
+    let mut steps = path.trim_start_matches('/').split('/');
+    let first = steps.next()?;
+    if first != root.name {
+        return None;
+    }
+    let mut el = root;
+    for s in steps {
+        if let Some(attr) = s.strip_prefix('@') {
+            return Some(el.attr_node(attr).map_or(el.span.start, |a| a.span.start));
+        }
+        let (name, index) = match s.split_once('[') {
+            Some((n, rest)) => (n, rest.trim_end_matches(']').parse::<usize>().unwrap_or(1)),
+            None => (s, 1),
+        };
+        match el
+            .elements()
+            .filter(|e| e.name == name)
+            .nth(index.saturating_sub(1))
+        {
+            Some(next) => el = next,
+            None => return Some(el.span.start),
+        }
+    }
+    Some(el.span.start)
+}

@@ -1,0 +1,415 @@
+//! The machinery that makes reading and writing lossless.
+//!
+//! Each modelled element is read through a [`Cursor`], which marks the attributes and child
+//! elements the model takes. Whatever is left is returned as [`Extra`] and stored on the
+//! model; [`ElementBuilder`] writes it back next to the known child it followed.
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Diagnostics;
+use crate::xml::{Element, Node};
+
+/// What the model does not know about one element, kept to be written back in place.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extra {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attrs: Vec<(String, String)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<ExtraChild>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtraChild {
+    /// The modelled sibling element this one followed in the source (`None`: it came first).
+    pub after: Option<String>,
+    pub node: Node,
+}
+
+impl Extra {
+    pub fn is_empty(&self) -> bool {
+        self.attrs.is_empty() && self.children.is_empty()
+    }
+
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn elements(&self) -> impl Iterator<Item = &Element> {
+        self.children.iter().filter_map(|c| match &c.node {
+            Node::Element(e) => Some(e),
+            _ => None,
+        })
+    }
+
+    pub fn element(&self, name: &str) -> Option<&Element> {
+        self.elements().find(|e| e.name == name)
+    }
+
+    pub fn has_element(&self, name: &str) -> bool {
+        self.element(name).is_some()
+    }
+
+    pub fn remove_attr(&mut self, name: &str) -> Option<String> {
+        let i = self.attrs.iter().position(|(n, _)| n == name)?;
+        Some(self.attrs.remove(i).1)
+    }
+}
+
+/// 1-based index among same-named siblings, as XPath counts.
+pub fn step(name: &str, index: usize, count: usize) -> String {
+    if count > 1 {
+        format!("{name}[{index}]")
+    } else {
+        name.to_string()
+    }
+}
+
+/// Reads one element, remembering which parts the model consumed.
+pub struct Cursor<'a> {
+    el: &'a Element,
+    path: String,
+    used_attrs: Vec<bool>,
+    used_children: Vec<bool>,
+}
+
+impl<'a> Cursor<'a> {
+    pub fn new(el: &'a Element, path: impl Into<String>) -> Self {
+        Cursor {
+            el,
+            path: path.into(),
+            used_attrs: vec![false; el.attrs.len()],
+            used_children: vec![false; el.children.len()],
+        }
+    }
+
+    pub fn element(&self) -> &'a Element {
+        self.el
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub fn attr_path(&self, name: &str) -> String {
+        format!("{}/@{name}", self.path)
+    }
+
+    pub fn child_path(&self, name: &str) -> String {
+        let count = self.el.elements().filter(|e| e.name == name).count();
+        format!("{}/{}", self.path, step(name, 1, count))
+    }
+
+    /// Takes an attribute's value.
+    pub fn attr(&mut self, name: &str) -> Option<&'a str> {
+        let i = self.el.attrs.iter().position(|a| a.name == name)?;
+        self.used_attrs[i] = true;
+        Some(self.el.attrs[i].value.as_str())
+    }
+
+    /// Looks at an attribute without taking it.
+    pub fn peek_attr(&self, name: &str) -> Option<&'a str> {
+        self.el.attr(name)
+    }
+
+    /// Takes an attribute parsed by `parse`. A value that does not parse is reported and left
+    /// in place, so it is written back as it was rather than lost.
+    pub fn attr_parsed<T>(
+        &mut self,
+        name: &str,
+        diags: &mut Diagnostics,
+        parse: impl FnOnce(&str) -> Result<T, (&'static str, String, String)>,
+    ) -> Option<T> {
+        let value = self.peek_attr(name)?;
+        match parse(value) {
+            Ok(v) => {
+                self.attr(name);
+                Some(v)
+            }
+            Err((code, message, hint)) => {
+                diags.error(code, self.attr_path(name), message, hint);
+                None
+            }
+        }
+    }
+
+    /// Takes an attribute that libvirt reads as yes/no (or on/off).
+    pub fn attr_yes_no(&mut self, name: &str, diags: &mut Diagnostics) -> Option<bool> {
+        self.attr_parsed(name, diags, |v| match v {
+            "yes" | "on" => Ok(true),
+            "no" | "off" => Ok(false),
+            other => Err((
+                "E-VALUE-YES-NO",
+                format!("{name}='{other}' is neither yes nor no"),
+                format!("write {name}='yes' or {name}='no'"),
+            )),
+        })
+    }
+
+    fn child_indexes(&self, name: &str) -> Vec<usize> {
+        self.el
+            .children
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| matches!(n, Node::Element(e) if e.name == name))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Takes the first child element of that name.
+    pub fn child(&mut self, name: &str) -> Option<Cursor<'a>> {
+        let idx = self.child_indexes(name);
+        let count = idx.len();
+        let &i = idx.first()?;
+        self.used_children[i] = true;
+        let Node::Element(e) = &self.el.children[i] else {
+            return None;
+        };
+        Some(Cursor::new(
+            e,
+            format!("{}/{}", self.path, step(name, 1, count)),
+        ))
+    }
+
+    /// Takes every child element of that name.
+    pub fn children(&mut self, name: &str) -> Vec<Cursor<'a>> {
+        let idx = self.child_indexes(name);
+        let count = idx.len();
+        let mut out = Vec::with_capacity(count);
+        for (n, &i) in idx.iter().enumerate() {
+            self.used_children[i] = true;
+            if let Node::Element(e) = &self.el.children[i] {
+                out.push(Cursor::new(
+                    e,
+                    format!("{}/{}", self.path, step(name, n + 1, count)),
+                ));
+            }
+        }
+        out
+    }
+
+    /// Gives every child element (taken or not) with its position, for readers that keep
+    /// document order across names, such as `<devices>`.
+    pub fn all_children(&self) -> Vec<(usize, &'a Element, String)> {
+        let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let mut totals: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for e in self.el.elements() {
+            *totals.entry(e.name.as_str()).or_default() += 1;
+        }
+        let mut out = Vec::new();
+        for (i, n) in self.el.children.iter().enumerate() {
+            if let Node::Element(e) = n {
+                let k = seen.entry(e.name.as_str()).or_default();
+                *k += 1;
+                let total = totals.get(e.name.as_str()).copied().unwrap_or(1);
+                out.push((i, e, format!("{}/{}", self.path, step(&e.name, *k, total))));
+            }
+        }
+        out
+    }
+
+    pub fn take_child_at(&mut self, i: usize) {
+        if let Some(u) = self.used_children.get_mut(i) {
+            *u = true;
+        }
+    }
+
+    /// Text content of the element, trimmed.
+    pub fn text(&self) -> String {
+        self.el.text().trim().to_string()
+    }
+
+    /// Takes a child element's trimmed text (`<name>foo</name>`), with its attributes kept
+    /// in the returned `Extra`.
+    pub fn child_text(&mut self, name: &str) -> Option<(String, Cursor<'a>)> {
+        let c = self.child(name)?;
+        Some((c.text(), c))
+    }
+
+    /// Takes a text child and parses it; a value that does not parse stays in place.
+    pub fn child_parsed<T>(
+        &mut self,
+        name: &str,
+        diags: &mut Diagnostics,
+        parse: impl FnOnce(&str) -> Result<T, (&'static str, String, String)>,
+    ) -> Option<(T, Cursor<'a>)> {
+        let idx = self.child_indexes(name);
+        let &i = idx.first()?;
+        let Node::Element(e) = &self.el.children[i] else {
+            return None;
+        };
+        let path = format!("{}/{}", self.path, step(name, 1, idx.len()));
+        match parse(e.text().trim()) {
+            Ok(v) => {
+                self.used_children[i] = true;
+                Some((v, Cursor::new(e, path)))
+            }
+            Err((code, message, hint)) => {
+                diags.error(code, path, message, hint);
+                None
+            }
+        }
+    }
+
+    /// Whatever was not taken. Text children of a modelled element are its value, never extra.
+    pub fn finish(self) -> Extra {
+        let mut extra = Extra::default();
+        for (a, used) in self.el.attrs.iter().zip(&self.used_attrs) {
+            if !used {
+                extra.attrs.push((a.name.clone(), a.value.clone()));
+            }
+        }
+        let mut after: Option<String> = None;
+        for (n, used) in self.el.children.iter().zip(&self.used_children) {
+            match n {
+                Node::Element(e) if *used => after = Some(e.name.clone()),
+                Node::Element(_) | Node::Comment(_) => extra.children.push(ExtraChild {
+                    after: after.clone(),
+                    node: n.clone(),
+                }),
+                Node::Text(_) => {}
+            }
+        }
+        extra
+    }
+}
+
+/// Builds an element for writing: known attributes and children in libvirt's order, then the
+/// extras merged back where they were.
+pub struct ElementBuilder {
+    el: Element,
+}
+
+impl ElementBuilder {
+    pub fn new(name: &str) -> Self {
+        ElementBuilder {
+            el: Element::new(name),
+        }
+    }
+
+    pub fn attr(mut self, name: &str, value: impl AsRef<str>) -> Self {
+        self.el.set_attr(name, value.as_ref());
+        self
+    }
+
+    pub fn opt_attr<S: AsRef<str>>(self, name: &str, value: Option<S>) -> Self {
+        match value {
+            Some(v) => self.attr(name, v),
+            None => self,
+        }
+    }
+
+    pub fn yes_no(self, name: &str, value: Option<bool>) -> Self {
+        self.opt_attr(name, value.map(|b| if b { "yes" } else { "no" }))
+    }
+
+    pub fn child(mut self, child: Element) -> Self {
+        self.el.children.push(Node::Element(child));
+        self
+    }
+
+    pub fn opt_child(self, child: Option<Element>) -> Self {
+        match child {
+            Some(c) => self.child(c),
+            None => self,
+        }
+    }
+
+    pub fn children(mut self, children: impl IntoIterator<Item = Element>) -> Self {
+        for c in children {
+            self.el.children.push(Node::Element(c));
+        }
+        self
+    }
+
+    /// `<name>text</name>` with its kept attributes and children.
+    pub fn text_child(self, name: &str, text: impl AsRef<str>, extra: &Extra) -> Self {
+        let c = ElementBuilder::new(name).text(text).build(extra);
+        self.child(c)
+    }
+
+    pub fn text(mut self, text: impl AsRef<str>) -> Self {
+        self.el.children.push(Node::Text(text.as_ref().to_string()));
+        self
+    }
+
+    pub fn build(self, extra: &Extra) -> Element {
+        merge_extra(self.el, extra)
+    }
+}
+
+/// Puts kept attributes after the known ones, and kept children after the last known sibling
+/// they followed (or first, or last when that sibling is gone).
+pub fn merge_extra(mut el: Element, extra: &Extra) -> Element {
+    for (n, v) in &extra.attrs {
+        if el.attr(n).is_none() {
+            el.set_attr(n.clone(), v.clone());
+        }
+    }
+    if extra.children.is_empty() {
+        return el;
+    }
+    let known = std::mem::take(&mut el.children);
+    let mut placed = vec![false; extra.children.len()];
+    let mut out: Vec<Node> = Vec::with_capacity(known.len() + extra.children.len());
+    let push_anchored = |out: &mut Vec<Node>, anchor: Option<&str>, placed: &mut Vec<bool>| {
+        for (i, c) in extra.children.iter().enumerate() {
+            if !placed[i] && c.after.as_deref() == anchor {
+                placed[i] = true;
+                out.push(c.node.clone());
+            }
+        }
+    };
+    push_anchored(&mut out, None, &mut placed);
+    for (i, n) in known.iter().enumerate() {
+        out.push(n.clone());
+        if let Node::Element(e) = n {
+            let last_of_name = !known[i + 1..]
+                .iter()
+                .any(|m| matches!(m, Node::Element(f) if f.name == e.name));
+            if last_of_name {
+                push_anchored(&mut out, Some(&e.name), &mut placed);
+            }
+        }
+    }
+    for (i, c) in extra.children.iter().enumerate() {
+        if !placed[i] {
+            out.push(c.node.clone());
+        }
+    }
+    el.children = out;
+    el
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xml::{parse, write_document};
+
+    #[test]
+    fn unknown_parts_come_back_in_place() {
+        let src =
+            "<os a='1'>\n  <x/>\n  <type>hvm</type>\n  <y/>\n  <boot dev='hd'/>\n  <z/>\n</os>\n";
+        let doc = parse(src).unwrap();
+        let mut c = Cursor::new(&doc.root, "/os");
+        let t = c.child("type").unwrap().text();
+        let boots: Vec<_> = c
+            .children("boot")
+            .into_iter()
+            .map(|b| b.peek_attr("dev").unwrap().to_string())
+            .collect();
+        let extra = c.finish();
+        assert_eq!(extra.attrs, vec![("a".to_string(), "1".to_string())]);
+        let el = ElementBuilder::new("os")
+            .child(Element::new("type").with_text(t))
+            .children(
+                boots
+                    .iter()
+                    .map(|b| Element::new("boot").with_attr("dev", b)),
+            )
+            .build(&extra);
+        assert_eq!(write_document(&el), src);
+    }
+}

@@ -1,0 +1,307 @@
+//! Value types shared by the element families: enumerations with an escape hatch, numbers,
+//! UUIDs, MAC addresses, and the "did you mean" used in hints.
+
+/// Declares an enumerated attribute value: a Rust enum with `as_str`/`parse`, plus `Other`
+/// for values libvirt accepts that vmxml does not model yet. Serialised as its XML string.
+#[macro_export]
+macro_rules! value_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(from = "String", into = "String")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+            /// A value vmxml does not model; kept as written.
+            Other(String),
+        }
+
+        impl $name {
+            /// Every modelled value, in the order a form should offer them.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $text,)+
+                    $name::Other(s) => s.as_str(),
+                }
+            }
+
+            pub fn parse(s: &str) -> Self {
+                match s {
+                    $($text => $name::$variant,)+
+                    other => $name::Other(other.to_string()),
+                }
+            }
+
+            pub fn is_other(&self) -> bool {
+                matches!(self, $name::Other(_))
+            }
+
+            /// The modelled spellings, for hints.
+            pub fn known() -> &'static [&'static str] {
+                &[$($text),+]
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(s: String) -> Self {
+                $name::parse(&s)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(v: $name) -> String {
+                v.as_str().to_string()
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+pub type ParseError = (&'static str, String, String);
+
+/// Parses an unsigned integer as libvirt's `virStrToLong_ui` with base 10.
+pub fn parse_u64(what: &str, s: &str) -> Result<u64, ParseError> {
+    s.trim().parse::<u64>().map_err(|_| {
+        (
+            "E-VALUE-NUMBER",
+            format!("{what} '{s}' is not a whole number"),
+            format!("write {what} as digits, for example 1024"),
+        )
+    })
+}
+
+pub fn parse_u32(what: &str, s: &str) -> Result<u32, ParseError> {
+    s.trim().parse::<u32>().map_err(|_| {
+        (
+            "E-VALUE-NUMBER",
+            format!("{what} '{s}' is not a whole number in range"),
+            format!("write {what} as digits between 0 and {}", u32::MAX),
+        )
+    })
+}
+
+pub fn parse_i32(what: &str, s: &str) -> Result<i32, ParseError> {
+    s.trim().parse::<i32>().map_err(|_| {
+        (
+            "E-VALUE-NUMBER",
+            format!("{what} '{s}' is not a whole number"),
+            format!("write {what} as digits, for example 5900"),
+        )
+    })
+}
+
+/// A number in decimal, hexadecimal (`0x`) or octal (leading `0`), as libvirt reads USB ids.
+pub fn parse_c_number(s: &str) -> Option<u64> {
+    let s = s.trim();
+    if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        u64::from_str_radix(h, 16).ok()
+    } else if s.len() > 1 && s.starts_with('0') {
+        u64::from_str_radix(&s[1..], 8).ok()
+    } else {
+        s.parse().ok()
+    }
+}
+
+/// libvirt accepts 32 hex digits with optional dashes anywhere between pairs (and spaces
+/// around); RFC 4122 form is 8-4-4-4-12.
+pub fn uuid_is_valid(s: &str) -> bool {
+    let t = s.trim();
+    let mut digits = 0;
+    let mut prev_dash = true;
+    for c in t.chars() {
+        if c.is_ascii_hexdigit() {
+            digits += 1;
+            prev_dash = false;
+        } else if c == '-' && !prev_dash && digits % 2 == 0 {
+            prev_dash = true;
+        } else {
+            return false;
+        }
+    }
+    digits == 32 && !t.ends_with('-')
+}
+
+pub fn uuid_is_rfc4122(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() == 5
+        && parts
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(p, n)| p.len() == n && p.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// Turns 32 hex digits (with or without dashes) into the 8-4-4-4-12 form.
+pub fn uuid_canonical(s: &str) -> Option<String> {
+    if !uuid_is_valid(s) {
+        return None;
+    }
+    let hex: String = s
+        .chars()
+        .filter(|c| c.is_ascii_hexdigit())
+        .collect::<String>()
+        .to_lowercase();
+    Some(format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    ))
+}
+
+/// A random version-4 UUID from the caller's entropy (the app passes crypto random bytes).
+pub fn uuid_v4_from(bytes: [u8; 16]) -> String {
+    let mut b = bytes;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// Parses `aa:bb:cc:dd:ee:ff` (libvirt also accepts one-digit groups).
+pub fn parse_mac(s: &str) -> Option<[u8; 6]> {
+    let parts: Vec<&str> = s.split(':').collect();
+    if parts.len() != 6 {
+        return None;
+    }
+    let mut out = [0u8; 6];
+    for (o, p) in out.iter_mut().zip(parts) {
+        if p.is_empty() || p.len() > 2 || !p.chars().all(|c| c.is_ascii_hexdigit()) {
+            return None;
+        }
+        *o = u8::from_str_radix(p, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// A locally administered unicast MAC in the 52:54:00 prefix that QEMU/KVM uses.
+pub fn mac_from(bytes: [u8; 3]) -> String {
+    format!(
+        "52:54:00:{:02x}:{:02x}:{:02x}",
+        bytes[0], bytes[1], bytes[2]
+    )
+}
+
+pub fn parse_ipv4(s: &str) -> Option<[u8; 4]> {
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.len() != 4 {
+        return None;
+    }
+    let mut out = [0u8; 4];
+    for (o, p) in out.iter_mut().zip(parts) {
+        if p.is_empty() || p.len() > 3 || !p.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        *o = p.parse().ok()?;
+    }
+    Some(out)
+}
+
+/// Edit distance, for suggestions.
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The closest candidate, if it is close enough to be a plausible typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let lw = word.to_lowercase();
+    let mut best: Option<(usize, &'a str)> = None;
+    for c in candidates {
+        let d = if c.to_lowercase() == lw {
+            0
+        } else {
+            levenshtein(&lw, &c.to_lowercase())
+        };
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    let limit = (word.chars().count() / 3).max(1) + usize::from(word.len() > 6);
+    best.filter(|(d, _)| *d <= limit).map(|(_, c)| c)
+}
+
+/// "did you mean X?" or the list of choices, for hints.
+pub fn choice_hint(word: &str, candidates: &[&str]) -> String {
+    match did_you_mean(word, candidates.iter().copied()) {
+        Some(s) => format!("did you mean '{s}'?"),
+        None => format!("use one of: {}", candidates.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids() {
+        assert!(uuid_is_valid("3e3fce45-4f53-4fa7-bb32-11f34168b82b"));
+        assert!(uuid_is_valid("4dea22b31d52d8f32516782e98ab3fa0"));
+        assert!(!uuid_is_valid("4dea22b31d52d8f32516782e98ab3fa"));
+        assert!(!uuid_is_valid("zz"));
+        assert!(uuid_is_rfc4122("3e3fce45-4f53-4fa7-bb32-11f34168b82b"));
+        assert!(!uuid_is_rfc4122("4dea22b31d52d8f32516782e98ab3fa0"));
+        assert_eq!(
+            uuid_canonical("4dea22b31d52d8f32516782e98ab3fa0").as_deref(),
+            Some("4dea22b3-1d52-d8f3-2516-782e98ab3fa0")
+        );
+        let u = uuid_v4_from([0xff; 16]);
+        assert!(uuid_is_rfc4122(&u));
+        assert_eq!(&u[14..15], "4");
+    }
+
+    #[test]
+    fn macs_and_numbers() {
+        assert_eq!(
+            parse_mac("00:16:3e:5d:c7:9e"),
+            Some([0, 0x16, 0x3e, 0x5d, 0xc7, 0x9e])
+        );
+        assert_eq!(parse_mac("00:16:3e:5d:c7"), None);
+        assert_eq!(parse_c_number("0x1234"), Some(0x1234));
+        assert_eq!(parse_c_number("010"), Some(8));
+        assert_eq!(parse_c_number("10"), Some(10));
+        assert_eq!(parse_ipv4("230.0.0.1"), Some([230, 0, 0, 1]));
+        assert_eq!(parse_ipv4("230.0.0"), None);
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(
+            did_you_mean("memroy", ["memory", "name", "vcpu"]),
+            Some("memory")
+        );
+        assert_eq!(did_you_mean("zzzzzz", ["memory", "name"]), None);
+        assert_eq!(
+            did_you_mean("floopy", ["floppy", "disk", "cdrom"]),
+            Some("floppy")
+        );
+    }
+}

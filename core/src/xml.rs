@@ -1,0 +1,715 @@
+//! A small XML element tree that remembers where everything came from, its reader (on
+//! quick-xml) and its writer (the two-space layout of `virsh dumpxml`).
+//!
+//! Names are kept as written, prefix included (`qemu:commandline`): libvirt documents bind
+//! a handful of fixed prefixes, and keeping the spelling is what makes a round trip lossless.
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+use serde::{Deserialize, Serialize};
+
+/// Byte range in the source text. Both ends are zero for nodes built in memory.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attr {
+    pub name: String,
+    pub value: String,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Node {
+    Element(Element),
+    Text(String),
+    Comment(String),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Element {
+    pub name: String,
+    pub attrs: Vec<Attr>,
+    pub children: Vec<Node>,
+    /// Span of the start tag.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+impl Element {
+    pub fn new(name: impl Into<String>) -> Self {
+        Element {
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|a| a.name == name)
+            .map(|a| a.value.as_str())
+    }
+
+    pub fn attr_node(&self, name: &str) -> Option<&Attr> {
+        self.attrs.iter().find(|a| a.name == name)
+    }
+
+    pub fn set_attr(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        let (name, value) = (name.into(), value.into());
+        match self.attrs.iter_mut().find(|a| a.name == name) {
+            Some(a) => a.value = value,
+            None => self.attrs.push(Attr {
+                name,
+                value,
+                span: Span::default(),
+            }),
+        }
+    }
+
+    pub fn with_attr(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.set_attr(name, value);
+        self
+    }
+
+    pub fn with_child(mut self, child: Element) -> Self {
+        self.children.push(Node::Element(child));
+        self
+    }
+
+    pub fn with_text(mut self, text: impl Into<String>) -> Self {
+        self.children.push(Node::Text(text.into()));
+        self
+    }
+
+    pub fn elements(&self) -> impl Iterator<Item = &Element> {
+        self.children.iter().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            _ => None,
+        })
+    }
+
+    pub fn child(&self, name: &str) -> Option<&Element> {
+        self.elements().find(|e| e.name == name)
+    }
+
+    /// The text content, with the text of all direct text children joined.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for n in &self.children {
+            if let Node::Text(t) = n {
+                out.push_str(t);
+            }
+        }
+        out
+    }
+
+    /// Local part of the name (`commandline` for `qemu:commandline`).
+    pub fn local_name(&self) -> &str {
+        self.name.rsplit(':').next().unwrap_or(&self.name)
+    }
+
+    pub fn prefix(&self) -> Option<&str> {
+        self.name.split_once(':').map(|(p, _)| p)
+    }
+}
+
+/// Where reading stopped, and why. Only documents that are not well-formed (or are hostile)
+/// fail to read: everything else is the model's business.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XmlError {
+    pub code: &'static str,
+    pub message: String,
+    pub hint: String,
+    pub offset: usize,
+}
+
+/// Limits that keep hostile input bounded in time and memory.
+pub const MAX_DEPTH: usize = 256;
+pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
+
+/// A parsed document: the root element plus the text it came from (for line:column).
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub root: Element,
+    pub lines: LineIndex,
+}
+
+/// Reads a document from bytes, checking UTF-8 first so that bad encodings get a position.
+pub fn parse_bytes(bytes: &[u8]) -> Result<Document, (XmlError, LineIndex)> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse(text),
+        Err(e) => {
+            let valid = e.valid_up_to();
+            // Index only the valid prefix: the error sits right after it.
+            let text = std::str::from_utf8(&bytes[..valid]).unwrap_or("");
+            let lines = LineIndex::new(text);
+            Err((
+                XmlError {
+                    code: "E-XML-ENCODING",
+                    message: format!(
+                        "the input is not valid UTF-8 (byte 0x{:02x} at offset {valid})",
+                        bytes[valid]
+                    ),
+                    hint: "libvirt reads domain XML as UTF-8: re-save the file as UTF-8 text"
+                        .into(),
+                    offset: valid,
+                },
+                lines,
+            ))
+        }
+    }
+}
+
+pub fn parse(text: &str) -> Result<Document, (XmlError, LineIndex)> {
+    let lines = LineIndex::new(text);
+    match parse_root(text) {
+        Ok(root) => Ok(Document { root, lines }),
+        Err(e) => Err((e, lines)),
+    }
+}
+
+fn err(
+    code: &'static str,
+    message: impl Into<String>,
+    hint: impl Into<String>,
+    offset: usize,
+) -> XmlError {
+    XmlError {
+        code,
+        message: message.into(),
+        hint: hint.into(),
+        offset,
+    }
+}
+
+fn offset_in(text: &str, part: &[u8]) -> Option<usize> {
+    let base = text.as_ptr() as usize;
+    let p = part.as_ptr() as usize;
+    (p >= base && p <= base + text.len()).then(|| p - base)
+}
+
+fn parse_root(text: &str) -> Result<Element, XmlError> {
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(err(
+            "E-XML-TOO-LARGE",
+            format!(
+                "the document is {} bytes; vmxml reads at most {} bytes",
+                text.len(),
+                MAX_INPUT_BYTES
+            ),
+            "a domain document is a few kilobytes: check that this is the right file",
+            0,
+        ));
+    }
+    if text.trim().is_empty() {
+        return Err(err(
+            "E-XML-EMPTY",
+            "the document is empty",
+            "paste or open a libvirt <domain> document",
+            0,
+        ));
+    }
+    let mut reader = Reader::from_str(text);
+    let config = reader.config_mut();
+    config.check_end_names = true;
+    config.check_comments = true;
+    config.expand_empty_elements = false;
+
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+    loop {
+        let before = reader.buffer_position() as usize;
+        let event = match reader.read_event() {
+            Ok(e) => e,
+            Err(e) => {
+                let at = (reader.error_position() as usize).min(text.len());
+                return Err(err(
+                    "E-XML-SYNTAX",
+                    format!("the document is not well-formed XML: {}", describe_quick_xml_error(&e)),
+                    "fix the XML syntax at this position; every element needs a matching end tag and attribute values need quotes",
+                    at,
+                ));
+            }
+        };
+        // Skip leading whitespace so spans point at the '<'.
+        let tag_start = before + text[before.min(text.len())..].len()
+            - text[before.min(text.len())..].trim_start().len();
+        match event {
+            Event::Start(start) | Event::Empty(start) if root.is_some() && stack.is_empty() => {
+                let _ = start;
+                return Err(err(
+                    "E-XML-SYNTAX",
+                    "the document has more than one root element",
+                    "a domain document has exactly one <domain> root element",
+                    tag_start,
+                ));
+            }
+            Event::Start(start) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(err(
+                        "E-XML-TOO-DEEP",
+                        format!("elements are nested more than {MAX_DEPTH} deep"),
+                        "libvirt documents nest a few levels deep: this input is not a domain document",
+                        tag_start,
+                    ));
+                }
+                let end = reader.buffer_position() as usize;
+                stack.push(element_from(text, &start, Span::new(tag_start, end))?);
+            }
+            Event::Empty(start) => {
+                let end = reader.buffer_position() as usize;
+                let el = element_from(text, &start, Span::new(tag_start, end))?;
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(Node::Element(el)),
+                    None => root = Some(el),
+                }
+            }
+            Event::End(_) => {
+                // check_end_names guarantees the stack is not empty and the names match.
+                if let Some(el) = stack.pop() {
+                    match stack.last_mut() {
+                        Some(parent) => parent.children.push(Node::Element(el)),
+                        None => root = Some(el),
+                    }
+                }
+            }
+            Event::Text(t) => {
+                let s = t
+                    .decode()
+                    .map_err(|e| err("E-XML-ENCODING", e.to_string(), "use UTF-8", before))?;
+                push_text(&mut stack, &root, &s, before)?;
+            }
+            Event::CData(t) => {
+                let s = t
+                    .decode()
+                    .map_err(|e| err("E-XML-ENCODING", e.to_string(), "use UTF-8", before))?;
+                push_text(&mut stack, &root, &s, before)?;
+            }
+            Event::GeneralRef(r) => {
+                let resolved = match r.resolve_char_ref() {
+                    Ok(Some(c)) => c.to_string(),
+                    Ok(None) => {
+                        let name = r.decode().unwrap_or_default();
+                        match predefined_entity(&name) {
+                            Some(c) => c.to_string(),
+                            None => {
+                                return Err(err(
+                                    "E-XML-ENTITY",
+                                    format!("unknown entity &{name};"),
+                                    "only the five XML entities (&amp; &lt; &gt; &apos; &quot;) and character references are allowed",
+                                    tag_start,
+                                ))
+                            }
+                        }
+                    }
+                    Err(e) => return Err(err(
+                        "E-XML-ENTITY",
+                        format!("bad character reference: {e}"),
+                        "write a character reference as &#NNN; or &#xHHH; with a valid character",
+                        tag_start,
+                    )),
+                };
+                push_text(&mut stack, &root, &resolved, before)?;
+            }
+            Event::Comment(c) => {
+                if let Some(parent) = stack.last_mut() {
+                    let s = c
+                        .decode()
+                        .map_err(|e| err("E-XML-ENCODING", e.to_string(), "use UTF-8", before))?;
+                    parent.children.push(Node::Comment(s.into_owned()));
+                }
+            }
+            Event::DocType(_) => {
+                return Err(err(
+                    "E-XML-DOCTYPE",
+                    "the document has a DOCTYPE declaration, which vmxml does not read",
+                    "remove the <!DOCTYPE ...> line: libvirt domain XML never needs one, and entity definitions in it can be used to blow up memory",
+                    tag_start,
+                ));
+            }
+            Event::Decl(_) | Event::PI(_) => {}
+            Event::Eof => break,
+        }
+    }
+    if let Some(open) = stack.first() {
+        return Err(err(
+            "E-XML-SYNTAX",
+            format!(
+                "the document ends before <{}> is closed",
+                stack.last().map(|e| e.name.as_str()).unwrap_or(&open.name)
+            ),
+            "the document looks truncated: add the missing end tags",
+            text.len(),
+        ));
+    }
+    root.ok_or_else(|| {
+        err(
+            "E-XML-SYNTAX",
+            "the document has no root element",
+            "paste or open a libvirt <domain> document",
+            0,
+        )
+    })
+}
+
+fn push_text(
+    stack: &mut [Element],
+    root: &Option<Element>,
+    s: &str,
+    at: usize,
+) -> Result<(), XmlError> {
+    match stack.last_mut() {
+        Some(parent) => {
+            // Entity references arrive as their own events: join them to the text beside them.
+            if let Some(Node::Text(prev)) = parent.children.last_mut() {
+                prev.push_str(s);
+            } else {
+                parent.children.push(Node::Text(s.to_string()));
+            }
+            Ok(())
+        }
+        None if s.trim().is_empty() => Ok(()),
+        None => {
+            let code = if root.is_some() {
+                "E-XML-SYNTAX"
+            } else {
+                "E-XML-NOT-XML"
+            };
+            let message = if root.is_some() {
+                "text after the end of the root element"
+            } else {
+                "the input does not start with an XML element"
+            };
+            let trimmed = s.len() - s.trim_start().len();
+            Err(err(
+                code,
+                message,
+                "a domain document starts with <domain type='...'> and ends with </domain>",
+                at + trimmed,
+            ))
+        }
+    }
+}
+
+fn predefined_entity(name: &str) -> Option<char> {
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "apos" => '\'',
+        "quot" => '"',
+        _ => return None,
+    })
+}
+
+fn describe_quick_xml_error(e: &quick_xml::Error) -> String {
+    use quick_xml::errors::{Error, SyntaxError};
+    match e {
+        Error::IllFormed(ill) => ill.to_string(),
+        Error::Syntax(SyntaxError::UnclosedTag) => "a tag is not closed with '>'".into(),
+        Error::Syntax(s) => s.to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn element_from(text: &str, start: &BytesStart, span: Span) -> Result<Element, XmlError> {
+    let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+    let mut attrs: Vec<Attr> = Vec::new();
+    for a in start.attributes().with_checks(true) {
+        let a = match a {
+            Ok(a) => a,
+            Err(e) => {
+                let (message, hint) = match &e {
+                    quick_xml::events::attributes::AttrError::Duplicated(_, _) => (
+                        format!("<{name}> has the same attribute twice"),
+                        "an attribute may appear once on an element: remove the duplicate",
+                    ),
+                    _ => (
+                        format!("a malformed attribute in <{name}>: {e}"),
+                        "write attributes as name='value', with quotes",
+                    ),
+                };
+                return Err(err("E-XML-ATTRIBUTE", message, hint, span.start));
+            }
+        };
+        let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
+        let value = match a.unescape_value() {
+            Ok(v) => v.into_owned(),
+            Err(e) => return Err(err(
+                "E-XML-ENTITY",
+                format!("attribute {key} of <{name}> has a bad entity: {e}"),
+                "write & as &amp; and < as &lt; inside attribute values; DTD entities are not read",
+                span.start,
+            )),
+        };
+        let at = offset_in(text, a.key.as_ref()).unwrap_or(span.start);
+        attrs.push(Attr {
+            name: key,
+            value,
+            span: Span::new(at, at),
+        });
+    }
+    Ok(Element {
+        name,
+        attrs,
+        children: Vec::new(),
+        span,
+    })
+}
+
+/// Byte offset to 1-based line and column (columns count characters, as editors do).
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+    text: String,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                starts.push(i + 1);
+            }
+        }
+        LineIndex {
+            starts,
+            text: text.to_string(),
+        }
+    }
+
+    pub fn line_col(&self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.text.len());
+        let line = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.starts.get(line).copied().unwrap_or(0);
+        let mut end = offset;
+        while end > start && !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let col = self
+            .text
+            .get(start..end)
+            .map(|s| s.chars().count())
+            .unwrap_or(0);
+        (line as u32 + 1, col as u32 + 1)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing
+
+/// Writes an element as `virsh dumpxml` does: two-space indent, single-quoted attributes,
+/// `<x/>` when empty, text-only elements on one line.
+pub fn write_document(root: &Element) -> String {
+    let mut out = String::with_capacity(4096);
+    write_element(&mut out, root, 0);
+    out
+}
+
+fn indent(out: &mut String, depth: usize) {
+    for _ in 0..depth {
+        out.push_str("  ");
+    }
+}
+
+pub fn write_element(out: &mut String, el: &Element, depth: usize) {
+    indent(out, depth);
+    out.push('<');
+    out.push_str(&el.name);
+    for a in &el.attrs {
+        out.push(' ');
+        out.push_str(&a.name);
+        out.push_str("='");
+        escape_attr(out, &a.value);
+        out.push('\'');
+    }
+    let has_elements = el.children.iter().any(|n| !matches!(n, Node::Text(_)));
+    let has_text = el
+        .children
+        .iter()
+        .any(|n| matches!(n, Node::Text(t) if !t.trim().is_empty()));
+    if el.children.is_empty() || (!has_elements && !has_text && el.text().is_empty()) {
+        out.push_str("/>\n");
+        return;
+    }
+    out.push('>');
+    if !has_elements {
+        escape_text(out, &el.text());
+    } else if has_text {
+        // Mixed content (free-form metadata): keep every node exactly as it was.
+        for n in &el.children {
+            write_inline(out, n);
+        }
+    } else {
+        out.push('\n');
+        for n in &el.children {
+            match n {
+                Node::Element(c) => write_element(out, c, depth + 1),
+                Node::Comment(c) => {
+                    indent(out, depth + 1);
+                    out.push_str("<!--");
+                    out.push_str(c);
+                    out.push_str("-->\n");
+                }
+                Node::Text(_) => {}
+            }
+        }
+        indent(out, depth);
+    }
+    out.push_str("</");
+    out.push_str(&el.name);
+    out.push_str(">\n");
+}
+
+fn write_inline(out: &mut String, n: &Node) {
+    match n {
+        Node::Text(t) => escape_text(out, t),
+        Node::Comment(c) => {
+            out.push_str("<!--");
+            out.push_str(c);
+            out.push_str("-->");
+        }
+        Node::Element(e) => {
+            out.push('<');
+            out.push_str(&e.name);
+            for a in &e.attrs {
+                out.push(' ');
+                out.push_str(&a.name);
+                out.push_str("='");
+                escape_attr(out, &a.value);
+                out.push('\'');
+            }
+            if e.children.is_empty() {
+                out.push_str("/>");
+            } else {
+                out.push('>');
+                for c in &e.children {
+                    write_inline(out, c);
+                }
+                out.push_str("</");
+                out.push_str(&e.name);
+                out.push('>');
+            }
+        }
+    }
+}
+
+pub fn escape_text(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+pub fn escape_attr(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\'' => out.push_str("&apos;"),
+            '"' => out.push_str("&quot;"),
+            // Keep whitespace characters that attribute normalisation would otherwise flatten.
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_elements_attributes_and_positions() {
+        let doc = parse("<domain type='kvm'>\n  <name>a&amp;b</name>\n</domain>").unwrap();
+        assert_eq!(doc.root.name, "domain");
+        assert_eq!(doc.root.attr("type"), Some("kvm"));
+        let name = doc.root.child("name").unwrap();
+        assert_eq!(name.text(), "a&b");
+        assert_eq!(doc.lines.line_col(name.span.start), (2, 3));
+        assert_eq!(doc.lines.line_col(doc.root.attrs[0].span.start), (1, 9));
+    }
+
+    #[test]
+    fn writes_the_virsh_layout_and_escapes() {
+        let el = Element::new("domain")
+            .with_attr("type", "kvm")
+            .with_child(Element::new("name").with_text("a<b&'c"))
+            .with_child(Element::new("features").with_child(Element::new("acpi")))
+            .with_child(Element::new("x").with_attr("v", "it's \"q\""));
+        assert_eq!(
+            write_document(&el),
+            "<domain type='kvm'>\n  <name>a&lt;b&amp;'c</name>\n  <features>\n    <acpi/>\n  </features>\n  <x v='it&apos;s &quot;q&quot;'/>\n</domain>\n"
+        );
+    }
+
+    #[test]
+    fn not_well_formed_gives_a_position() {
+        let (e, lines) = parse("<domain>\n  <name>x</nam>\n</domain>").unwrap_err();
+        assert_eq!(e.code, "E-XML-SYNTAX");
+        assert_eq!(lines.line_col(e.offset).0, 2);
+    }
+
+    #[test]
+    fn truncated_and_doctype_and_entities() {
+        assert_eq!(
+            parse("<domain><name>x</name>").unwrap_err().0.code,
+            "E-XML-SYNTAX"
+        );
+        assert_eq!(
+            parse("<!DOCTYPE d [<!ENTITY a 'b'>]><domain>&a;</domain>")
+                .unwrap_err()
+                .0
+                .code,
+            "E-XML-DOCTYPE"
+        );
+        assert_eq!(
+            parse("<domain>&a;</domain>").unwrap_err().0.code,
+            "E-XML-ENTITY"
+        );
+        assert_eq!(
+            parse("<a x='1' x='2'/>").unwrap_err().0.code,
+            "E-XML-ATTRIBUTE"
+        );
+        assert_eq!(parse("").unwrap_err().0.code, "E-XML-EMPTY");
+        assert_eq!(parse("hello").unwrap_err().0.code, "E-XML-NOT-XML");
+        assert_eq!(
+            parse_bytes(b"<a>\xff</a>").unwrap_err().0.code,
+            "E-XML-ENCODING"
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let s = "<a>".repeat(100_000);
+        assert_eq!(parse(&s).unwrap_err().0.code, "E-XML-TOO-DEEP");
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        let idx = LineIndex::new("é\n→x");
+        assert_eq!(idx.line_col(3), (2, 1));
+        assert_eq!(idx.line_col(6), (2, 2));
+    }
+}
