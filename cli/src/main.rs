@@ -1,1 +1,213 @@
-fn main() {}
+//! `vmxml`: libvirt domain XML checks for people's own pipelines. Every decision is made by
+//! vmxml-core, exactly as in the browser app.
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use serde::Serialize;
+use vmxml_core::{Diagnostic, Severity};
+
+const USAGE: &str = "\
+vmxml: check and format libvirt domain XML
+
+Usage:
+  vmxml check [--format text|json] [--all] FILE...
+      Prints FILE:LINE:COL: severity[CODE]: message, then a hint line.
+      --all also prints info diagnostics (valid libvirt that vmxml keeps as written).
+      Exit status: 0 no errors, 1 some file has an error, 2 a file could not be read.
+  vmxml fmt FILE
+      Prints the document as vmxml writes it: libvirt's element order, virsh's layout.
+  vmxml new
+      Prints a new domain with vmxml's defaults (KVM, 2 GiB, 2 vCPUs, a disk, a NAT NIC).
+
+FILE may be - for standard input.
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let code = match args.first().map(String::as_str) {
+        Some("check") => check(&args[1..]),
+        Some("fmt") => fmt(&args[1..]),
+        Some("new") => {
+            print!("{}", vmxml_core::write(&vmxml_core::Domain::default()));
+            0
+        }
+        Some("--version") | Some("-V") => {
+            println!("vmxml {}", env!("CARGO_PKG_VERSION"));
+            0
+        }
+        Some("--help") | Some("-h") | Some("help") => {
+            print!("{USAGE}");
+            0
+        }
+        _ => {
+            eprint!("{USAGE}");
+            2
+        }
+    };
+    ExitCode::from(code)
+}
+
+fn read_input(file: &str) -> std::io::Result<Vec<u8>> {
+    if file == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin().read_to_end(&mut buf)?;
+        Ok(buf)
+    } else {
+        std::fs::read(file)
+    }
+}
+
+#[derive(Serialize)]
+struct FileReport<'a> {
+    file: &'a str,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'a str,
+    severity: Severity,
+    message: &'a str,
+    line: Option<u32>,
+    column: Option<u32>,
+    path: &'a str,
+    hint: &'a str,
+}
+
+impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
+    fn from(d: &'a Diagnostic) -> Self {
+        JsonDiagnostic {
+            code: &d.code,
+            severity: d.severity,
+            message: &d.message,
+            line: d.line,
+            column: d.column,
+            path: &d.path,
+            hint: &d.hint,
+        }
+    }
+}
+
+fn check(args: &[String]) -> u8 {
+    let mut json = false;
+    let mut all = false;
+    let mut files: Vec<&str> = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--format" => match it.next().map(String::as_str) {
+                Some("json") => json = true,
+                Some("text") => json = false,
+                other => {
+                    eprintln!("vmxml check: --format takes text or json, not {}", other.unwrap_or("nothing"));
+                    return 2;
+                }
+            },
+            "--format=json" => json = true,
+            "--format=text" => json = false,
+            "--all" => all = true,
+            f if f.starts_with("--") => {
+                eprintln!("vmxml check: unknown option {f}\n\n{USAGE}");
+                return 2;
+            }
+            f => files.push(f),
+        }
+    }
+    if files.is_empty() {
+        eprintln!("vmxml check: no FILE given\n\n{USAGE}");
+        return 2;
+    }
+    let mut status = 0u8;
+    let mut reports: Vec<(&str, Vec<Diagnostic>)> = Vec::new();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for &file in &files {
+        let bytes = match read_input(file) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("{file}: cannot read: {e}");
+                status = 2;
+                continue;
+            }
+        };
+        let report = vmxml_core::check_bytes(&bytes);
+        if report.has_errors() && status == 0 {
+            status = 1;
+        }
+        if json {
+            reports.push((file, report.diagnostics));
+        } else {
+            for d in &report.diagnostics {
+                if d.severity == Severity::Info && !all {
+                    continue;
+                }
+                let _ = writeln!(
+                    out,
+                    "{file}:{}:{}: {}[{}]: {}\n  hint: {}",
+                    d.line.unwrap_or(0),
+                    d.column.unwrap_or(0),
+                    d.severity.as_str(),
+                    d.code,
+                    d.message,
+                    d.hint
+                );
+            }
+        }
+    }
+    if json {
+        let list: Vec<FileReport> = reports
+            .iter()
+            .map(|(file, diags)| FileReport {
+                file,
+                diagnostics: diags.iter().map(JsonDiagnostic::from).collect(),
+            })
+            .collect();
+        match serde_json::to_string_pretty(&list) {
+            Ok(s) => {
+                let _ = writeln!(out, "{s}");
+            }
+            Err(e) => {
+                eprintln!("vmxml check: cannot write JSON: {e}");
+                return 2;
+            }
+        }
+    }
+    let _ = out.flush();
+    status
+}
+
+fn fmt(args: &[String]) -> u8 {
+    let [file] = args else {
+        eprintln!("vmxml fmt: give exactly one FILE (or - for standard input)\n\n{USAGE}");
+        return 2;
+    };
+    let bytes = match read_input(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("{file}: cannot read: {e}");
+            return 2;
+        }
+    };
+    let report = vmxml_core::check_bytes(&bytes);
+    match report.domain {
+        Some(d) => {
+            print!("{}", vmxml_core::write(&d));
+            0
+        }
+        None => {
+            for d in &report.diagnostics {
+                eprintln!(
+                    "{file}:{}:{}: {}[{}]: {}\n  hint: {}",
+                    d.line.unwrap_or(0),
+                    d.column.unwrap_or(0),
+                    d.severity.as_str(),
+                    d.code,
+                    d.message,
+                    d.hint
+                );
+            }
+            1
+        }
+    }
+}
