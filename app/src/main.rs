@@ -1,0 +1,3 @@
+fn main() {
+    vmxml_app::mount();
+}

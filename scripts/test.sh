@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what the tests need (scripts/setup.sh) and runs every test vmxml has:
+# formatting, clippy, the core and cli tests (unit, corpus, oracle against real libvirt,
+# property), and the release build of the app.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH="$PWD/tools/node_modules/.bin:$PATH"
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test (core and cli: unit, corpus, oracle, property)"
+VMXML_REQUIRE_ORACLE=1 cargo test --locked -p vmxml-core -p vmxml-cli -- --nocapture 2>&1 \
+  | grep -vE '^test .* \.\.\. ok$' 
+
+step "trunk build --release"
+trunk build --release
+scripts/size-report.sh
+
+echo
+echo "All tests passed."
