@@ -175,7 +175,7 @@ impl Domain {
         let current_memory = MemorySize::read("currentMemory", &mut c, diags);
         let vcpu = Vcpu::read(&mut c, diags);
         check_order(root, "bootloader", "os", diags);
-        let bootloader = raw_text(&mut c, "bootloader").map(|s| s.trim().to_string());
+        let bootloader = raw_text(&mut c, "bootloader");
         let bootloader_args = raw_text(&mut c, "bootloader_args");
         let os = c.child("os").map(|o| Os::read(o, diags));
         let features = c.child("features").map(|f| Features::read(f, diags));

@@ -233,6 +233,10 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    // Long values are not typos; and edit distance on them would cost time for nothing.
+    if word.len() > 64 {
+        return None;
+    }
     let lw = word.to_lowercase();
     let mut best: Option<(usize, &'a str)> = None;
     for c in candidates {

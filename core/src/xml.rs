@@ -136,7 +136,8 @@ pub struct XmlError {
 
 /// Limits that keep hostile input bounded in time and memory.
 pub const MAX_DEPTH: usize = 256;
-pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
+/// virsh refuses files above 10 MiB (VSH_MAX_XML_FILE); so does vmxml.
+pub const MAX_INPUT_BYTES: usize = 10 * 1024 * 1024;
 
 /// A parsed document: the root element plus the text it came from (for line:column).
 #[derive(Debug, Clone)]
@@ -159,7 +160,7 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Document, (XmlError, LineIndex)> {
                     code: "E-XML-ENCODING",
                     message: format!(
                         "the input is not valid UTF-8 (byte 0x{:02x} at offset {valid})",
-                        bytes[valid]
+                        bytes.get(valid).copied().unwrap_or(0)
                     ),
                     hint: "libvirt reads domain XML as UTF-8: re-save the file as UTF-8 text"
                         .into(),
@@ -218,6 +219,17 @@ fn parse_root(text: &str) -> Result<Element, XmlError> {
             "the document is empty",
             "paste or open a libvirt <domain> document",
             0,
+        ));
+    }
+    if let Some((at, c)) = text.char_indices().find(|&(_, c)| is_illegal_xml_char(c)) {
+        return Err(err(
+            "E-XML-CHAR",
+            format!(
+                "the document contains the control character U+{:04X}, which XML does not allow",
+                c as u32
+            ),
+            "this looks like binary data; remove the character (libvirt refuses it too)",
+            at,
         ));
     }
     let mut reader = Reader::from_str(text);
@@ -361,6 +373,11 @@ fn parse_root(text: &str) -> Result<Element, XmlError> {
             0,
         )
     })
+}
+
+/// Characters XML 1.0 forbids anywhere in a document.
+fn is_illegal_xml_char(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
 }
 
 fn push_text(
