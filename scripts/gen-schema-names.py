@@ -13,6 +13,7 @@ reached from a parent of that name, plus a fallback keyed by element name alone.
 is deliberate: vmxml must never call a valid document invalid.
 
 Usage: python3 scripts/gen-schema-names.py [--schemas DIR] [--version V] [--out FILE]
+       python3 scripts/gen-schema-names.py --print-version
 Standard library only.
 """
 
@@ -615,7 +616,13 @@ def main():
     ap.add_argument("--schemas", default="/usr/share/libvirt/schemas")
     ap.add_argument("--version", help="libvirt version to name in the header")
     ap.add_argument("--out", help="output file (default: standard output)")
+    ap.add_argument(
+        "--print-version", action="store_true", help="print the installed libvirt version and stop"
+    )
     args = ap.parse_args()
+    if args.print_version:
+        print(version_of(args.version))
+        return
     rules, by_name = build(args.schemas)
     text, n_names, n_pool, n_rules, n_fallback = render(
         rules, by_name, version_of(args.version)
