@@ -1,0 +1,265 @@
+//! Properties: any model survives write then read unchanged; no input makes core panic.
+
+use proptest::prelude::*;
+
+use vmxml_core::clock::{Clock, ClockOffset};
+use vmxml_core::devices::disk::{Disk, DiskBus, DiskDevice, DiskDriver, DiskSource, DiskTarget};
+use vmxml_core::devices::{Device, Devices};
+use vmxml_core::domain::{Domain, DomainType};
+use vmxml_core::features::{FeatureFlag, Features};
+use vmxml_core::lifecycle::{Lifecycle, LifecycleAction};
+use vmxml_core::memory::{MemorySize, MemoryUnit, Vcpu};
+use vmxml_core::node::Extra;
+use vmxml_core::os::{Boot, BootDevice, Loader, Os, OsKind, OsType};
+
+/// Text without leading or trailing whitespace (the reader trims values such as paths).
+fn word() -> impl Strategy<Value = String> {
+    "[A-Za-z0-9_./:&<>'\"-][A-Za-z0-9 _./:&<>'\"é→-]{0,20}[A-Za-z0-9_./&<>'\"-]".prop_map(|s| s)
+}
+
+fn pick<T: Clone + std::fmt::Debug + 'static>(all: &'static [T]) -> impl Strategy<Value = T> {
+    proptest::sample::select(all)
+}
+
+fn other(known: &'static [&'static str]) -> impl Strategy<Value = String> {
+    "[a-z][a-z0-9-]{1,10}".prop_filter("not a modelled value", move |s| {
+        !known.contains(&s.as_str())
+    })
+}
+
+fn opt<T: std::fmt::Debug>(s: impl Strategy<Value = T>) -> impl Strategy<Value = Option<T>> {
+    proptest::option::of(s)
+}
+
+fn memory() -> impl Strategy<Value = MemorySize> {
+    (any::<u64>(), opt(pick(MemoryUnit::ALL))).prop_map(|(amount, unit)| MemorySize {
+        amount,
+        unit,
+        extra: Extra::default(),
+    })
+}
+
+fn os() -> impl Strategy<Value = Os> {
+    (
+        opt((
+            prop_oneof![
+                pick(OsKind::ALL),
+                other(OsKind::known()).prop_map(OsKind::Other)
+            ],
+            opt(word()),
+            opt(word()),
+        )),
+        opt(word()),
+        proptest::collection::vec(pick(BootDevice::ALL), 0..5),
+        opt(word()),
+        opt(word()),
+        opt(word()),
+    )
+        .prop_map(|(t, loader, boot, kernel, initrd, cmdline)| Os {
+            os_type: t.map(|(kind, arch, machine)| OsType {
+                kind,
+                arch,
+                machine,
+                extra: Extra::default(),
+            }),
+            loader: loader.map(|path| Loader {
+                path,
+                extra: Extra::default(),
+            }),
+            boot: boot.into_iter().map(Boot::new).collect(),
+            kernel,
+            initrd,
+            cmdline,
+            extra: Extra::default(),
+        })
+}
+
+fn disk() -> impl Strategy<Value = Disk> {
+    (
+        prop_oneof![
+            opt(word()).prop_map(|file| DiskSource::File {
+                file,
+                extra: Extra::default()
+            }),
+            opt(word()).prop_map(|dev| DiskSource::Block {
+                dev,
+                extra: Extra::default()
+            }),
+        ],
+        opt(prop_oneof![
+            pick(DiskDevice::ALL),
+            other(DiskDevice::known()).prop_map(DiskDevice::Other)
+        ]),
+        opt((opt(word()), opt(word()))),
+        opt((word(), opt(pick(DiskBus::ALL)))),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(source, device, driver, target, readonly, shareable)| Disk {
+                source,
+                device,
+                driver: driver.map(|(name, driver_type)| DiskDriver {
+                    name,
+                    driver_type,
+                    extra: Extra::default(),
+                }),
+                target: target.map(|(dev, bus)| DiskTarget {
+                    dev,
+                    bus,
+                    extra: Extra::default(),
+                }),
+                readonly,
+                shareable,
+                extra: Extra::default(),
+            },
+        )
+}
+
+fn flag() -> impl Strategy<Value = Option<FeatureFlag>> {
+    any::<bool>().prop_map(|b| b.then(FeatureFlag::default))
+}
+
+fn domain() -> impl Strategy<Value = Domain> {
+    let head = (
+        prop_oneof![
+            pick(DomainType::ALL),
+            other(DomainType::known()).prop_map(DomainType::Other)
+        ],
+        opt(any::<i64>()),
+        opt(word()),
+        opt("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+        opt(word()),
+        opt(word()),
+    );
+    let resources = (
+        opt(memory()),
+        opt(memory()),
+        opt(any::<u32>().prop_map(Vcpu::new)),
+        opt(word()),
+        opt(word()),
+        opt(os()),
+    );
+    let rest = (
+        (flag(), flag(), flag()),
+        opt(pick(ClockOffset::ALL)),
+        (
+            opt(pick(LifecycleAction::ALL)),
+            opt(pick(LifecycleAction::ALL)),
+            opt(pick(LifecycleAction::ALL)),
+        ),
+        opt((opt(word()), proptest::collection::vec(disk(), 0..4))),
+    );
+    (head, resources, rest).prop_map(|(h, r, x)| {
+        let (domain_type, id, name, uuid, title, description) = h;
+        let (memory, current_memory, vcpu, bootloader, bootloader_args, os) = r;
+        let ((pae, acpi, apic), offset, (on_poweroff, on_reboot, on_crash), devices) = x;
+        let features = (pae.is_some() || acpi.is_some() || apic.is_some()).then(|| Features {
+            pae,
+            acpi,
+            apic,
+            extra: Extra::default(),
+        });
+        Domain {
+            domain_type,
+            id,
+            name,
+            uuid,
+            title,
+            description,
+            memory,
+            current_memory,
+            vcpu,
+            bootloader,
+            bootloader_args,
+            os,
+            features,
+            clock: offset.map(|offset| Clock {
+                offset,
+                extra: Extra::default(),
+            }),
+            lifecycle: Lifecycle {
+                on_poweroff,
+                on_reboot,
+                on_crash,
+            },
+            devices: devices.map(|(emulator, disks)| Devices {
+                emulator,
+                list: disks.into_iter().map(Device::Disk).collect(),
+                extra: Extra::default(),
+            }),
+            extra: Extra::default(),
+        }
+    })
+}
+
+fn corpus_documents() -> Vec<Vec<u8>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/libvirt-9.0.0");
+    let verdicts = std::fs::read_to_string(dir.join("verdicts.tsv")).expect("verdicts");
+    verdicts
+        .lines()
+        .skip(1)
+        .step_by(7)
+        .filter_map(|l| l.split('\t').next())
+        .filter_map(|f| std::fs::read(dir.join(f)).ok())
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn write_then_read_gives_the_same_model(d in domain()) {
+        let xml = vmxml_core::write(&d);
+        let report = vmxml_core::check(&xml);
+        let back = report.domain.expect("vmxml reads what it writes");
+        prop_assert_eq!(back, d, "{}", xml);
+    }
+
+    #[test]
+    fn the_draft_survives_json(d in domain()) {
+        let json = serde_json::to_string(&d).expect("serialise");
+        let back: Domain = serde_json::from_str(&json).expect("deserialise");
+        prop_assert_eq!(back, d);
+    }
+
+    #[test]
+    fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let _ = vmxml_core::check_bytes(&bytes);
+    }
+
+    #[test]
+    fn random_text_around_xml_never_panics(s in "[<>/='\"a-z &;#x0-9!\\[\\]?-]{0,300}") {
+        let _ = vmxml_core::check(&s);
+        let _ = vmxml_core::check(&format!("<domain type='kvm'>{s}</domain>"));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Corpus documents with bytes deleted, replaced or inserted.
+    #[test]
+    fn mutated_corpus_documents_never_panic(
+        pick in any::<prop::sample::Index>(),
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..3, any::<u8>()), 1..8),
+    ) {
+        thread_local!(static DOCS: Vec<Vec<u8>> = corpus_documents());
+        let mut doc = DOCS.with(|d| d[pick.index(d.len())].clone());
+        for (at, kind, byte) in edits {
+            if doc.is_empty() { break; }
+            let i = at.index(doc.len());
+            match kind {
+                0 => { doc.remove(i); }
+                1 => doc[i] = byte,
+                _ => doc.insert(i, byte),
+            }
+        }
+        let report = vmxml_core::check_bytes(&doc);
+        if let Some(d) = report.domain {
+            // Whatever was read can be written and read again.
+            let again = vmxml_core::check(&vmxml_core::write(&d));
+            prop_assert!(again.domain.is_some());
+        }
+    }
+}
