@@ -12,7 +12,7 @@ WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-apt_packages=(libvirt-clients libvirt0 libxml2-utils python3 brotli)
+apt_packages=(libvirt-clients libvirt0 libxml2-utils python3 brotli bc)
 if [ "${1:-}" = "--browser" ]; then apt_packages+=(chromium chromium-driver); fi
 missing=()
 for p in "${apt_packages[@]}"; do
