@@ -1,14 +1,18 @@
-//! `<serial>`, `<parallel>`, `<console>`. (Placeholder: kept verbatim until the typed model lands.)
+//! `<serial>`, `<parallel>` and `<console>`: character devices. Also the char source rules,
+//! shared with the devices that embed a char source and that vmxml keeps as written
+//! (`<channel>`, `<redirdev>`, an rng's `<backend>`, a passthrough `<smartcard>`).
 
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostics;
-use crate::node::{Cursor, Extra};
+use crate::node::{step, Cursor, ElementBuilder, Extra};
 use crate::validate::Context;
 use crate::value_enum;
+use crate::values::choice_hint;
 use crate::xml::Element;
 
 value_enum!(
+    /// Which of the three elements a char device is written as.
     CharKind {
         Serial = "serial",
         Parallel = "parallel",
@@ -22,29 +26,882 @@ impl CharKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CharDevice {
-    pub kind: CharKind,
-    pub element: Element,
+value_enum!(
+    /// `<source mode=...>` of a socket: listen (`bind`) or dial out (`connect`).
+    SourceMode {
+        Bind = "bind",
+        Connect = "connect",
+    }
+);
+
+value_enum!(
+    /// `<protocol type=...>` spoken over a TCP char device.
+    CharProtocol {
+        Raw = "raw",
+        Telnet = "telnet",
+        Telnets = "telnets",
+        Tls = "tls",
+    }
+);
+
+/// Every char device type libvirt accepts (`qemucdevSrcTypeChoice` in its schema).
+pub const LIBVIRT_CHAR_TYPES: &[&str] = &[
+    "dev",
+    "file",
+    "pipe",
+    "unix",
+    "tcp",
+    "udp",
+    "null",
+    "stdio",
+    "vc",
+    "pty",
+    "spicevmc",
+    "spiceport",
+    "nmdm",
+    "qemu-vdagent",
+    "dbus",
+];
+
+/// `<target type=...>` values libvirt accepts on a `<serial>`.
+pub const SERIAL_TARGET_TYPES: &[&str] = &[
+    "isa-serial",
+    "usb-serial",
+    "pci-serial",
+    "spapr-vio-serial",
+    "system-serial",
+    "sclp-serial",
+    "isa-debug",
+];
+
+/// `<target type=...>` values libvirt accepts on a `<console>`.
+pub const CONSOLE_TARGET_TYPES: &[&str] = &[
+    "serial", "virtio", "xen", "uml", "lxc", "openvz", "sclp", "sclplm",
+];
+
+/// One `<source>` of a UDP char device.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UdpEndpoint {
+    #[serde(default)]
+    pub host: Option<String>,
+    #[serde(default)]
+    pub service: Option<String>,
     #[serde(default, skip_serializing_if = "Extra::is_empty")]
     pub extra: Extra,
 }
 
+/// Where the device's data goes; the variant is the device's `type`. Each variant keeps what
+/// vmxml does not model of its `<source>` element(s) in `extra`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CharSource {
+    /// `type='pty'`: a pseudo TTY; `path` is the runtime `/dev/pts/N` a running guest got.
+    Pty {
+        #[serde(default)]
+        path: Option<String>,
+        #[serde(default, skip_serializing_if = "Extra::is_empty")]
+        extra: Extra,
+    },
+    /// `type='stdio'`: output to the domain's log file, no input.
+    Stdio,
+    /// `type='file'`: output written to a host file.
+    File {
+        #[serde(default)]
+        path: Option<String>,
+        #[serde(default, skip_serializing_if = "Extra::is_empty")]
+        extra: Extra,
+    },
+    /// `type='vc'`: a virtual console on the graphical framebuffer.
+    Vc,
+    /// `type='null'`: input never comes, output is discarded.
+    Null,
+    /// `type='dev'`: a host character device such as /dev/ttyS0.
+    Dev {
+        #[serde(default)]
+        path: Option<String>,
+        #[serde(default, skip_serializing_if = "Extra::is_empty")]
+        extra: Extra,
+    },
+    /// `type='tcp'`: a TCP client (`connect`) or server (`bind`).
+    Tcp {
+        /// `None`: no `mode` written; libvirt reads connect.
+        #[serde(default)]
+        mode: Option<SourceMode>,
+        #[serde(default)]
+        host: Option<String>,
+        #[serde(default)]
+        service: Option<String>,
+        #[serde(default)]
+        protocol: Option<CharProtocol>,
+        #[serde(default, skip_serializing_if = "Extra::is_empty")]
+        extra: Extra,
+    },
+    /// `type='udp'`: a UDP netconsole; packets go to `connect` and come in on `bind`.
+    Udp {
+        #[serde(default)]
+        bind: Option<UdpEndpoint>,
+        #[serde(default)]
+        connect: Option<UdpEndpoint>,
+        /// The connect `<source>` was written without `mode` (libvirt reads connect).
+        #[serde(default, skip_serializing_if = "is_false")]
+        connect_mode_omitted: bool,
+    },
+    /// `type='unix'`: a UNIX socket server (`bind`) or client (`connect`).
+    Unix {
+        /// `None`: no `mode` written; libvirt reads connect.
+        #[serde(default)]
+        mode: Option<SourceMode>,
+        #[serde(default)]
+        path: Option<String>,
+        #[serde(default, skip_serializing_if = "Extra::is_empty")]
+        extra: Extra,
+    },
+    /// A type vmxml does not model (pipe, spicevmc, spiceport, nmdm, ...): its `<source>`
+    /// elements stay in the device's extras, as written.
+    Other { char_type: String },
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl CharSource {
+    pub fn type_name(&self) -> &str {
+        match self {
+            CharSource::Pty { .. } => "pty",
+            CharSource::Stdio => "stdio",
+            CharSource::File { .. } => "file",
+            CharSource::Vc => "vc",
+            CharSource::Null => "null",
+            CharSource::Dev { .. } => "dev",
+            CharSource::Tcp { .. } => "tcp",
+            CharSource::Udp { .. } => "udp",
+            CharSource::Unix { .. } => "unix",
+            CharSource::Other { char_type } => char_type,
+        }
+    }
+
+    /// The host path, for the types that have one.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            CharSource::Pty { path, .. }
+            | CharSource::File { path, .. }
+            | CharSource::Dev { path, .. }
+            | CharSource::Unix { path, .. } => path.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The `<source>` elements, in the order libvirt writes them.
+    fn source_elements(&self) -> Vec<Element> {
+        let with_path = |path: &Option<String>, extra: &Extra| {
+            (path.is_some() || !extra.is_empty()).then(|| {
+                ElementBuilder::new("source")
+                    .opt_attr("path", path.as_ref())
+                    .build(extra)
+            })
+        };
+        let source = match self {
+            CharSource::Pty { path, extra }
+            | CharSource::File { path, extra }
+            | CharSource::Dev { path, extra } => with_path(path, extra),
+            CharSource::Unix { mode, path, extra } => {
+                (mode.is_some() || path.is_some() || !extra.is_empty()).then(|| {
+                    ElementBuilder::new("source")
+                        .opt_attr("mode", mode.as_ref().map(|m| m.as_str()))
+                        .opt_attr("path", path.as_ref())
+                        .build(extra)
+                })
+            }
+            CharSource::Tcp {
+                mode,
+                host,
+                service,
+                extra,
+                ..
+            } => (mode.is_some() || host.is_some() || service.is_some() || !extra.is_empty()).then(
+                || {
+                    ElementBuilder::new("source")
+                        .opt_attr("mode", mode.as_ref().map(|m| m.as_str()))
+                        .opt_attr("host", host.as_ref())
+                        .opt_attr("service", service.as_ref())
+                        .build(extra)
+                },
+            ),
+            CharSource::Udp {
+                bind,
+                connect,
+                connect_mode_omitted,
+            } => {
+                let endpoint = |e: &UdpEndpoint, mode: Option<&str>| {
+                    ElementBuilder::new("source")
+                        .opt_attr("mode", mode)
+                        .opt_attr("host", e.host.as_ref())
+                        .opt_attr("service", e.service.as_ref())
+                        .build(&e.extra)
+                };
+                let connect_mode = (!connect_mode_omitted).then_some("connect");
+                return bind
+                    .iter()
+                    .map(|b| endpoint(b, Some("bind")))
+                    .chain(connect.iter().map(|c| endpoint(c, connect_mode)))
+                    .collect();
+            }
+            CharSource::Stdio | CharSource::Vc | CharSource::Null | CharSource::Other { .. } => {
+                None
+            }
+        };
+        source.into_iter().collect()
+    }
+}
+
+/// A serial port, parallel port or console.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CharDevice {
+    pub kind: CharKind,
+    pub source: CharSource,
+    /// The document left out `type=` (libvirt reads pty); written back the same way.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub type_omitted: bool,
+    /// Runtime-only: the pty a running guest's console got (`<console tty=...>`).
+    #[serde(default)]
+    pub tty: Option<String>,
+    /// `<target type=...>`: the guest-side device (`serial`, `virtio` for a console,
+    /// `isa-serial` for a serial port, ...).
+    #[serde(default)]
+    pub target_type: Option<String>,
+    /// `<target port=...>`; a value that is not a plain number stays in `target_extra`.
+    #[serde(default)]
+    pub target_port: Option<u32>,
+    #[serde(default, skip_serializing_if = "Extra::is_empty")]
+    pub target_extra: Extra,
+    #[serde(default, skip_serializing_if = "Extra::is_empty")]
+    pub extra: Extra,
+}
+
+/// Takes the first `<source>` and its `path`.
+fn read_path_source(c: &mut Cursor) -> (Option<String>, Extra) {
+    match c.child("source") {
+        Some(mut s) => (s.attr("path").map(str::to_string), s.finish()),
+        None => (None, Extra::default()),
+    }
+}
+
+/// An element that is nothing but `attr`: safe to model without losing anything.
+fn is_plain(el: &Element, attr: &str) -> bool {
+    el.attrs.len() == 1 && el.attr(attr).is_some() && el.elements().next().is_none()
+}
+
+fn read_tcp(c: &mut Cursor, diags: &mut Diagnostics) -> CharSource {
+    let (mode, host, service, extra) = match c.child("source") {
+        Some(mut s) => (
+            s.attr("mode").map(SourceMode::parse),
+            s.attr("host").map(str::to_string),
+            s.attr("service").map(str::to_string),
+            s.finish(),
+        ),
+        None => (None, None, None, Extra::default()),
+    };
+    let el = c.element();
+    let protocol = if el.child("protocol").is_some_and(|p| is_plain(p, "type")) {
+        c.child("protocol")
+            .and_then(|mut p| p.attr("type").map(CharProtocol::parse))
+    } else if el.child("protocol").is_none()
+        && el.child("wiremode").is_some_and(|w| is_plain(w, "type"))
+    {
+        // The 2008 spelling: libvirt today ignores it, so the device would speak raw TCP.
+        let path = c.child_path("wiremode");
+        let wiremode = c
+            .child("wiremode")
+            .and_then(|mut w| w.attr("type").map(CharProtocol::parse));
+        if let Some(p) = &wiremode {
+            diags.warning(
+                "W-CHARDEV-WIREMODE-OBSOLETE",
+                path,
+                format!("<wiremode type='{p}'/> is the 2008 spelling: vmxml read it as <protocol type='{p}'/> and writes it that way"),
+                "libvirt today ignores <wiremode> and would speak raw TCP; keep the <protocol> element vmxml writes",
+            );
+        }
+        wiremode
+    } else {
+        None
+    };
+    CharSource::Tcp {
+        mode,
+        host,
+        service,
+        protocol,
+        extra,
+    }
+}
+
+/// Takes the first bind and the first connect `<source>`, as libvirt does; any other stays.
+fn read_udp(c: &mut Cursor) -> CharSource {
+    let mut bind = None;
+    let mut connect = None;
+    let mut connect_mode_omitted = false;
+    for (i, el, path) in c.all_children() {
+        if el.name != "source" {
+            continue;
+        }
+        let mode = el.attr("mode");
+        let slot = match mode {
+            None | Some("connect") if connect.is_none() => &mut connect,
+            Some("bind") if bind.is_none() => &mut bind,
+            _ => continue,
+        };
+        c.take_child_at(i);
+        let mut s = Cursor::new(el, path);
+        s.attr("mode");
+        *slot = Some(UdpEndpoint {
+            host: s.attr("host").map(str::to_string),
+            service: s.attr("service").map(str::to_string),
+            extra: s.finish(),
+        });
+        if mode.is_none() {
+            connect_mode_omitted = true;
+        }
+    }
+    CharSource::Udp {
+        bind,
+        connect,
+        connect_mode_omitted,
+    }
+}
+
 impl CharDevice {
-    pub fn read(kind: CharKind, c: Cursor, _diags: &mut Diagnostics) -> CharDevice {
+    /// A device of that kind with that source and nothing else.
+    pub fn new(kind: CharKind, source: CharSource) -> CharDevice {
         CharDevice {
             kind,
-            element: c.element().clone(),
+            source,
+            type_omitted: false,
+            tty: None,
+            target_type: None,
+            target_port: None,
+            target_extra: Extra::default(),
             extra: Extra::default(),
         }
     }
 
-    pub fn write(&self) -> Element {
-        self.element.clone()
+    pub fn read(kind: CharKind, mut c: Cursor, diags: &mut Diagnostics) -> CharDevice {
+        let type_attr = c.attr("type");
+        let char_type = type_attr.unwrap_or("pty");
+        let tty = c.attr("tty").map(str::to_string);
+        let source = match char_type {
+            "pty" => {
+                let (path, extra) = read_path_source(&mut c);
+                CharSource::Pty { path, extra }
+            }
+            "file" => {
+                let (path, extra) = read_path_source(&mut c);
+                CharSource::File { path, extra }
+            }
+            "dev" => {
+                let (path, extra) = read_path_source(&mut c);
+                CharSource::Dev { path, extra }
+            }
+            "stdio" => CharSource::Stdio,
+            "vc" => CharSource::Vc,
+            "null" => CharSource::Null,
+            "tcp" => read_tcp(&mut c, diags),
+            "udp" => read_udp(&mut c),
+            "unix" => match c.child("source") {
+                Some(mut s) => CharSource::Unix {
+                    mode: s.attr("mode").map(SourceMode::parse),
+                    path: s.attr("path").map(str::to_string),
+                    extra: s.finish(),
+                },
+                None => CharSource::Unix {
+                    mode: None,
+                    path: None,
+                    extra: Extra::default(),
+                },
+            },
+            other => {
+                if LIBVIRT_CHAR_TYPES.contains(&other) {
+                    diags.info(
+                        "I-CHARDEV-TYPE-KEPT",
+                        c.attr_path("type"),
+                        format!("{kind} type '{other}' is kept as written; vmxml models pty, stdio, file, vc, null, dev, tcp, udp and unix"),
+                        "the wizard shows this device's source as kept as is",
+                    );
+                }
+                CharSource::Other {
+                    char_type: other.to_string(),
+                }
+            }
+        };
+        let (target_type, target_port, target_extra) = match c.child("target") {
+            Some(mut t) => {
+                let target_type = t.attr("type").map(str::to_string);
+                // Only a port written exactly as vmxml would write it is modelled; any other
+                // spelling stays as written.
+                let port = t
+                    .peek_attr("port")
+                    .and_then(|p| p.parse::<u32>().ok().filter(|n| n.to_string() == p));
+                if port.is_some() {
+                    t.attr("port");
+                }
+                (target_type, port, t.finish())
+            }
+            None => (None, None, Extra::default()),
+        };
+        CharDevice {
+            kind,
+            source,
+            type_omitted: type_attr.is_none(),
+            tty,
+            target_type,
+            target_port,
+            target_extra,
+            extra: c.finish(),
+        }
     }
 
-    pub fn validate(&self, _path: &str, _cx: &Context, _diags: &mut Diagnostics) {}
+    pub fn write(&self) -> Element {
+        let implied_pty = self.type_omitted && matches!(self.source, CharSource::Pty { .. });
+        let protocol = match &self.source {
+            CharSource::Tcp {
+                protocol: Some(p), ..
+            } => Some(Element::new("protocol").with_attr("type", p.as_str())),
+            _ => None,
+        };
+        let has_target = self.target_type.is_some()
+            || self.target_port.is_some()
+            || !self.target_extra.is_empty();
+        ElementBuilder::new(self.kind.element_name())
+            .opt_attr("type", (!implied_pty).then(|| self.source.type_name()))
+            .opt_attr("tty", self.tty.as_ref())
+            .children(self.source.source_elements())
+            .opt_child(protocol)
+            .opt_child(has_target.then(|| {
+                ElementBuilder::new("target")
+                    .opt_attr("type", self.target_type.as_ref())
+                    .opt_attr("port", self.target_port.map(|p| p.to_string()))
+                    .build(&self.target_extra)
+            }))
+            .build(&self.extra)
+    }
+
+    pub fn validate(&self, path: &str, _cx: &Context, diags: &mut Diagnostics) {
+        let kind = &self.kind;
+        let char_type = self.source.type_name();
+        if let CharSource::Other { char_type } = &self.source {
+            if !LIBVIRT_CHAR_TYPES.contains(&char_type.as_str()) {
+                diags.error(
+                    "E-CHARDEV-TYPE",
+                    format!("{path}/@type"),
+                    format!("libvirt has no {kind} type '{char_type}'"),
+                    choice_hint(char_type, LIBVIRT_CHAR_TYPES),
+                );
+                return;
+            }
+        }
+        if self.type_omitted && *kind != CharKind::Console {
+            diags.warning(
+                "W-CHARDEV-TYPE-MISSING",
+                path.to_string(),
+                format!(
+                    "the <{kind}> has no type; libvirt reads pty, but its schema requires type="
+                ),
+                format!("write <{kind} type='pty'>"),
+            );
+        }
+        self.validate_target(path, diags);
+        if let Some(w) = self.extra.element("wiremode") {
+            let what = w.attr("type").unwrap_or("");
+            diags.warning(
+                "W-CHARDEV-WIREMODE-IGNORED",
+                format!("{path}/wiremode"),
+                format!(
+                    "libvirt ignores <wiremode type='{what}'/>, the 2008 spelling of <protocol>"
+                ),
+                if char_type == "tcp" {
+                    "remove <wiremode>: the <protocol> element decides"
+                } else {
+                    "remove <wiremode>: only tcp devices speak a protocol"
+                },
+            );
+        }
+        check_char_source(&self.write(), char_type, path, false, diags);
+    }
+
+    fn validate_target(&self, path: &str, diags: &mut Diagnostics) {
+        let kind = &self.kind;
+        if let Some(t) = &self.target_type {
+            let tpath = format!("{path}/target/@type");
+            let allowed: &[&str] = match kind {
+                CharKind::Serial => SERIAL_TARGET_TYPES,
+                CharKind::Console => CONSOLE_TARGET_TYPES,
+                CharKind::Parallel | CharKind::Other(_) => &[],
+            };
+            if *kind == CharKind::Parallel {
+                diags.warning(
+                    "W-CHARDEV-TARGET-TYPE-IGNORED",
+                    tpath,
+                    format!("libvirt ignores type='{t}' on a parallel port's <target>"),
+                    "remove the type attribute: a parallel port has one kind of target",
+                );
+            } else if t == "none" {
+                diags.warning(
+                    "W-CHARDEV-TARGET-TYPE-NONE",
+                    tpath,
+                    "target type 'none' means no type: libvirt picks one, and its schema rejects the spelling",
+                    "remove the type attribute to let libvirt pick",
+                );
+            } else if !allowed.is_empty() && !allowed.contains(&t.as_str()) {
+                diags.error(
+                    "E-CHARDEV-TARGET-TYPE",
+                    tpath,
+                    format!("'{t}' is not a target type for a {kind}"),
+                    choice_hint(t, allowed),
+                );
+            }
+        }
+        let Some(port) = self.target_extra.attr("port") else {
+            return;
+        };
+        let ppath = format!("{path}/target/@port");
+        match libvirt_uint(port) {
+            None => diags.error(
+                "E-CHARDEV-TARGET-PORT",
+                ppath,
+                format!("target port '{port}' is not a number"),
+                "write the port as digits starting from 0, or leave port out and libvirt numbers the device",
+            ),
+            Some(-1) => diags.warning(
+                "W-CHARDEV-TARGET-PORT-AUTO",
+                ppath,
+                "target port -1 asks libvirt to pick a port",
+                "leave port out to say the same thing plainly",
+            ),
+            Some(n) if n < 0 => diags.error(
+                "E-CHARDEV-TARGET-PORT-NEGATIVE",
+                ppath,
+                format!("target port {n} is negative; libvirt keeps it and the guest device cannot use it"),
+                "write a port from 0 up, or leave port out and libvirt numbers the device",
+            ),
+            Some(_) => {}
+        }
+    }
 }
 
-/// Char device sources inside other devices (channel, redirdev, rng, smartcard).
-pub fn validate_embedded_source(_element: &Element, _path: &str, _diags: &mut Diagnostics) {}
+/// A number as libvirt's `virStrToLong_ui` reads it: leading blanks, a sign, digits; a
+/// negative value is accepted as long as its magnitude fits in 32 bits.
+fn libvirt_uint(s: &str) -> Option<i64> {
+    let t = s.trim_start();
+    let (negative, digits) = match t.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: i64 = digits.parse().ok()?;
+    if n > i64::from(u32::MAX) {
+        return None;
+    }
+    Some(if negative { -n } else { n })
+}
+
+/// Char sources inside devices vmxml keeps as written: `<channel>`, `<redirdev>`, a
+/// passthrough `<smartcard>` and an egd rng `<backend>`. Same rules as a serial port's.
+pub fn validate_embedded_source(element: &Element, path: &str, diags: &mut Diagnostics) {
+    match element.name.as_str() {
+        "channel" => {
+            let char_type = element.attr("type").unwrap_or("pty");
+            // libvirt generates the socket path of a virtio or xen channel.
+            let target_type = element.child("target").and_then(|t| t.attr("type"));
+            let generated = matches!(target_type, Some("virtio" | "xen"));
+            check_char_source(element, char_type, path, generated, diags);
+        }
+        "redirdev" => {
+            if let Some(t) = element.attr("type") {
+                check_char_source(element, t, path, false, diags);
+            }
+        }
+        "smartcard" if element.attr("mode") == Some("passthrough") => {
+            if let Some(t) = element.attr("type") {
+                check_char_source(element, t, path, false, diags);
+            }
+        }
+        "rng" => {
+            let backend = element.child("backend");
+            if let Some(b) = backend.filter(|b| b.attr("model") == Some("egd")) {
+                if let Some(t) = b.attr("type") {
+                    check_char_source(b, t, &format!("{path}/backend"), false, diags);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The rules libvirt applies to a char source (`virDomainChrSourceDefParseXML` and
+/// `virDomainChrSourceDefValidate`), on the element whose children are the `<source>`s.
+/// `path_may_be_generated`: a missing unix socket path is fine (virtio and xen channels).
+pub fn check_char_source(
+    holder: &Element,
+    char_type: &str,
+    path: &str,
+    path_may_be_generated: bool,
+    diags: &mut Diagnostics,
+) {
+    let sources: Vec<&Element> = holder.elements().filter(|e| e.name == "source").collect();
+    let count = sources.len();
+    let source_path = |i: usize| format!("{path}/{}", step("source", i + 1, count));
+    let allowed = if char_type == "udp" { 2 } else { 1 };
+    if count > allowed {
+        let (takes, fix) = if allowed == 2 {
+            (
+                "at most two <source> elements (one bind, one connect)",
+                "keep one <source mode='bind'> and one <source mode='connect'>",
+            )
+        } else {
+            ("one <source>", "keep one <source> and remove the others")
+        };
+        diags.error(
+            "E-CHARDEV-SOURCE-COUNT",
+            source_path(allowed),
+            format!("a {char_type} char device takes {takes}, and this one has {count}"),
+            format!("{fix}: libvirt refuses the document"),
+        );
+    }
+    let parsed: Vec<(&Element, String)> = sources
+        .iter()
+        .take(allowed)
+        .enumerate()
+        .map(|(i, s)| (*s, source_path(i)))
+        .collect();
+    if matches!(char_type, "tcp" | "udp" | "unix") {
+        for (s, spath) in &parsed {
+            if let Some(m) = s.attr("mode") {
+                if SourceMode::parse(m).is_other() {
+                    diags.error(
+                        "E-CHARDEV-SOURCE-MODE",
+                        format!("{spath}/@mode"),
+                        format!("source mode '{m}' is neither bind nor connect"),
+                        format!(
+                            "{}: bind listens, connect dials out",
+                            choice_hint(m, SourceMode::known())
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    let first = parsed.first();
+    let first_path = first
+        .map(|(_, p)| p.clone())
+        .unwrap_or_else(|| format!("{path}/source"));
+    let first_attr = |name: &str| first.and_then(|(s, _)| s.attr(name));
+    let missing = |diags: &mut Diagnostics, attr: &str, what: &str, example: &str| {
+        diags.error(
+            &format!("E-CHARDEV-SOURCE-{}-MISSING", attr.to_uppercase()),
+            format!("{first_path}/@{attr}"),
+            format!("a {char_type} char device needs {what}, and its <source> has no {attr}"),
+            format!("write <source {example}/>"),
+        );
+    };
+    match char_type {
+        "file" | "dev" | "pipe" if first_attr("path").is_none() => {
+            let example = match char_type {
+                "dev" => "path='/dev/ttyS0'",
+                "pipe" => "path='/tmp/guest-pipe'",
+                _ => "path='/var/log/vm/serial.log'",
+            };
+            missing(diags, "path", "a host path", example);
+        }
+        "unix" => {
+            if first_attr("path").is_none() && !path_may_be_generated {
+                missing(
+                    diags,
+                    "path",
+                    "a socket path",
+                    "mode='bind' path='/var/lib/libvirt/qemu/guest.sock'",
+                );
+            }
+            if let Some((s, spath)) = first {
+                check_reconnect(s, spath, diags);
+            }
+        }
+        "tcp" => {
+            if first_attr("host").is_none() {
+                missing(
+                    diags,
+                    "host",
+                    "a host to listen on or connect to",
+                    "mode='bind' host='127.0.0.1' service='4555'",
+                );
+            }
+            match first_attr("service") {
+                None => missing(
+                    diags,
+                    "service",
+                    "a port (service)",
+                    "mode='bind' host='127.0.0.1' service='4555'",
+                ),
+                Some(v) => check_service(v, &format!("{first_path}/@service"), diags),
+            }
+            if let Some((s, spath)) = first {
+                check_reconnect(s, spath, diags);
+                if let Some(tls) = s.attr("tls").filter(|v| !matches!(*v, "yes" | "no")) {
+                    diags.error(
+                        "E-VALUE-YES-NO",
+                        format!("{spath}/@tls"),
+                        format!("tls='{tls}' is neither yes nor no"),
+                        "write tls='yes' or tls='no'",
+                    );
+                }
+            }
+        }
+        "udp" => check_udp(&parsed, path, diags),
+        "nmdm" => {
+            let (master, slave) = (first_attr("master"), first_attr("slave"));
+            if master.is_some() != slave.is_some() {
+                let absent = if master.is_none() { "master" } else { "slave" };
+                diags.error(
+                    "E-CHARDEV-NMDM-PATHS",
+                    format!("{first_path}/@{absent}"),
+                    format!("an nmdm device needs both master and slave, and {absent} is missing"),
+                    "write <source master='/dev/nmdm0A' slave='/dev/nmdm0B'/>, or neither",
+                );
+            }
+        }
+        "spiceport" | "dbus" => match first_attr("channel") {
+            None => missing(
+                diags,
+                "channel",
+                "a channel name",
+                "channel='org.qemu.console.serial.0'",
+            ),
+            Some(ch) => {
+                let ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+                if !ch.chars().all(ok) {
+                    diags.error(
+                        "E-CHARDEV-SOURCE-CHANNEL",
+                        format!("{first_path}/@channel"),
+                        format!("channel name '{ch}' has characters libvirt refuses"),
+                        "use only letters, digits, '_', '-' and '.'",
+                    );
+                }
+            }
+        },
+        _ => {}
+    }
+    if let Some(p) = holder.child("protocol") {
+        let ppath = format!("{path}/protocol");
+        let value = p.attr("type");
+        if char_type != "tcp" {
+            diags.warning(
+                "W-CHARDEV-PROTOCOL-IGNORED",
+                ppath,
+                format!("libvirt ignores <protocol> on a {char_type} device: only tcp devices speak one"),
+                "remove <protocol>, or make the device type='tcp'",
+            );
+        } else if let Some(v) = value.filter(|v| CharProtocol::parse(v).is_other()) {
+            diags.error(
+                "E-CHARDEV-PROTOCOL",
+                format!("{ppath}/@type"),
+                format!("libvirt knows no char device protocol '{v}'"),
+                choice_hint(v, CharProtocol::known()),
+            );
+        }
+    }
+}
+
+/// UDP: libvirt takes the first connect source that has a host or service (a source without
+/// `mode` is a connect source), and that one needs a service; bind is optional.
+fn check_udp(parsed: &[(&Element, String)], path: &str, diags: &mut Diagnostics) {
+    let mut connect: Option<&(&Element, String)> = None;
+    for entry in parsed {
+        let s = entry.0;
+        if s.attr("mode").unwrap_or("connect") == "connect" {
+            let taken = connect
+                .is_some_and(|(c, _)| c.attr("host").is_some() || c.attr("service").is_some());
+            if !taken {
+                connect = Some(entry);
+            }
+        }
+        if let Some(v) = s.attr("service") {
+            check_service(v, &format!("{}/@service", entry.1), diags);
+        }
+    }
+    if connect.is_some_and(|(c, _)| c.attr("service").is_some()) {
+        return;
+    }
+    let at = connect
+        .map(|(_, p)| format!("{p}/@service"))
+        .unwrap_or_else(|| format!("{path}/source"));
+    diags.error(
+        "E-CHARDEV-SOURCE-SERVICE-MISSING",
+        at,
+        "a udp char device needs a port to send to, and it has no <source mode='connect'> with a service",
+        "write <source mode='connect' host='127.0.0.1' service='6666'/> (a bind source is optional)",
+    );
+}
+
+/// A numeric service must be a usable port; a name is looked up by the host when the guest
+/// starts, so it is left alone.
+fn check_service(value: &str, at: &str, diags: &mut Diagnostics) {
+    let numeric = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+    let in_range = value.parse::<u32>().is_ok_and(|n| (1..=65535).contains(&n));
+    if value.is_empty() || (numeric && !in_range) {
+        diags.warning(
+            "W-CHARDEV-SERVICE-RANGE",
+            at.to_string(),
+            format!("service '{value}' is not a port from 1 to 65535; libvirt accepts it, but no socket can use it"),
+            "write a port number from 1 to 65535",
+        );
+    }
+}
+
+/// `<reconnect>` inside a tcp or unix `<source>`.
+fn check_reconnect(source: &Element, source_path: &str, diags: &mut Diagnostics) {
+    let Some(r) = source.child("reconnect") else {
+        return;
+    };
+    let rpath = format!("{source_path}/reconnect");
+    match r.attr("enabled") {
+        None => diags.warning(
+            "W-CHARDEV-RECONNECT-IGNORED",
+            rpath,
+            "<reconnect> has no enabled=; libvirt ignores it and its schema requires it",
+            "write <reconnect enabled='yes' timeout='10'/>",
+        ),
+        Some(v) if !matches!(v, "yes" | "no") => diags.error(
+            "E-CHARDEV-RECONNECT-ENABLED",
+            format!("{rpath}/@enabled"),
+            format!("reconnect enabled='{v}' is neither yes nor no"),
+            "write enabled='yes' (with a timeout in seconds) or enabled='no'",
+        ),
+        Some(v) => {
+            if source.attr("mode") == Some("bind") {
+                diags.error(
+                    "E-CHARDEV-RECONNECT-MODE",
+                    rpath.clone(),
+                    "<reconnect> is for a client, and this source listens (mode='bind')",
+                    "remove <reconnect>, or make the source mode='connect'",
+                );
+            }
+            if v == "yes" {
+                match r.attr("timeout") {
+                    None => diags.error(
+                        "E-CHARDEV-RECONNECT-TIMEOUT",
+                        format!("{rpath}/@timeout"),
+                        "reconnect enabled='yes' needs a timeout",
+                        "write <reconnect enabled='yes' timeout='10'/>: seconds to wait between attempts",
+                    ),
+                    Some(t) if t.trim().parse::<u32>().is_err() => diags.error(
+                        "E-CHARDEV-RECONNECT-TIMEOUT",
+                        format!("{rpath}/@timeout"),
+                        format!("reconnect timeout '{t}' is not a whole number of seconds"),
+                        "write the timeout as digits, for example timeout='10'",
+                    ),
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+}

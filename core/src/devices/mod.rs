@@ -246,6 +246,7 @@ pub fn validate(cx: &Context, diags: &mut Diagnostics) {
     }
     disk::validate_all(&with_paths, cx, diags);
     graphics::validate_all(&with_paths, cx, diags);
+    hostdev::validate_all(&with_paths, cx, diags);
 }
 
 #[cfg(test)]
