@@ -905,3 +905,548 @@ fn check_reconnect(source: &Element, source_path: &str, diags: &mut Diagnostics)
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::devices::Device;
+    use crate::test_support::{codes_of, domain_from, xml_of};
+
+    fn devices_of(xml: &str) -> Vec<Device> {
+        let d = domain_from(&format!(
+            "<domain type='kvm'><devices>{xml}</devices></domain>"
+        ));
+        d.devices.map(|d| d.list).unwrap_or_default()
+    }
+
+    fn char_of(xml: &str) -> CharDevice {
+        match devices_of(xml).into_iter().next() {
+            Some(Device::Char(c)) => c,
+            other => panic!("not a char device: {other:?}"),
+        }
+    }
+
+    fn domain(devices: &str) -> String {
+        format!("<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type></os><devices>{devices}</devices></domain>")
+    }
+
+    fn codes(devices: &str) -> Vec<String> {
+        codes_of(&domain(devices))
+    }
+
+    /// (code, path) of every diagnostic of this module's families.
+    fn found(devices: &str) -> Vec<(String, String)> {
+        crate::check(&domain(devices))
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.code, d.path))
+            .collect()
+    }
+
+    fn has(devices: &str, code: &str) -> bool {
+        codes(devices).iter().any(|c| c == code)
+    }
+
+    /// No error or warning from this module (infos are fine).
+    fn clean(devices: &str) -> bool {
+        let all = codes(devices);
+        let bad: Vec<&String> = all
+            .iter()
+            .filter(|c| c.starts_with("E-") || c.starts_with("W-"))
+            .collect();
+        assert!(bad.is_empty(), "{devices}: {bad:?}");
+        true
+    }
+
+    fn endpoint(host: &str, service: &str) -> UdpEndpoint {
+        UdpEndpoint {
+            host: Some(host.into()),
+            service: Some(service.into()),
+            extra: Extra::default(),
+        }
+    }
+
+    /// Every type the 2008 spec describes: the `<source>`/`<protocol>` lines and the model.
+    fn spec_sources() -> Vec<(&'static str, &'static str, CharSource)> {
+        let path = |p: &str| Some(p.to_string());
+        vec![
+            (
+                "pty",
+                "  <source path='/dev/pts/3'/>\n",
+                CharSource::Pty {
+                    path: path("/dev/pts/3"),
+                    extra: Extra::default(),
+                },
+            ),
+            ("stdio", "", CharSource::Stdio),
+            (
+                "file",
+                "  <source path='/var/log/vm/vm-serial.log'/>\n",
+                CharSource::File {
+                    path: path("/var/log/vm/vm-serial.log"),
+                    extra: Extra::default(),
+                },
+            ),
+            ("vc", "", CharSource::Vc),
+            ("null", "", CharSource::Null),
+            (
+                "dev",
+                "  <source path='/dev/ttyS0'/>\n",
+                CharSource::Dev {
+                    path: path("/dev/ttyS0"),
+                    extra: Extra::default(),
+                },
+            ),
+            (
+                "tcp",
+                "  <source mode='connect' host='0.0.0.0' service='2445'/>\n  <protocol type='telnet'/>\n",
+                CharSource::Tcp {
+                    mode: Some(SourceMode::Connect),
+                    host: path("0.0.0.0"),
+                    service: path("2445"),
+                    protocol: Some(CharProtocol::Telnet),
+                    extra: Extra::default(),
+                },
+            ),
+            (
+                "tcp",
+                "  <source mode='bind' host='127.0.0.1' service='4555'/>\n  <protocol type='raw'/>\n",
+                CharSource::Tcp {
+                    mode: Some(SourceMode::Bind),
+                    host: path("127.0.0.1"),
+                    service: path("4555"),
+                    protocol: Some(CharProtocol::Raw),
+                    extra: Extra::default(),
+                },
+            ),
+            (
+                "tcp",
+                "  <source mode='connect' host='example.org' service='992'/>\n  <protocol type='telnets'/>\n",
+                CharSource::Tcp {
+                    mode: Some(SourceMode::Connect),
+                    host: path("example.org"),
+                    service: path("992"),
+                    protocol: Some(CharProtocol::Telnets),
+                    extra: Extra::default(),
+                },
+            ),
+            (
+                "tcp",
+                "  <source mode='bind' host='0.0.0.0' service='5000'/>\n  <protocol type='tls'/>\n",
+                CharSource::Tcp {
+                    mode: Some(SourceMode::Bind),
+                    host: path("0.0.0.0"),
+                    service: path("5000"),
+                    protocol: Some(CharProtocol::Tls),
+                    extra: Extra::default(),
+                },
+            ),
+            (
+                "udp",
+                "  <source mode='bind' host='0.0.0.0' service='2445'/>\n  <source mode='connect' host='0.0.0.0' service='2445'/>\n",
+                CharSource::Udp {
+                    bind: Some(endpoint("0.0.0.0", "2445")),
+                    connect: Some(endpoint("0.0.0.0", "2445")),
+                    connect_mode_omitted: false,
+                },
+            ),
+            (
+                "unix",
+                "  <source mode='bind' path='/tmp/foo'/>\n",
+                CharSource::Unix {
+                    mode: Some(SourceMode::Bind),
+                    path: path("/tmp/foo"),
+                    extra: Extra::default(),
+                },
+            ),
+            (
+                "unix",
+                "  <source mode='connect' path='/tmp/foo'/>\n",
+                CharSource::Unix {
+                    mode: Some(SourceMode::Connect),
+                    path: path("/tmp/foo"),
+                    extra: Extra::default(),
+                },
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_spec_type_as_serial_parallel_console_both_directions() {
+        for kind in CharKind::ALL {
+            for (ty, lines, source) in spec_sources() {
+                let xml = format!("<{kind} type='{ty}'>\n{lines}  <target port='1'/>\n</{kind}>\n");
+                let model = CharDevice {
+                    target_port: Some(1),
+                    ..CharDevice::new(kind.clone(), source)
+                };
+                assert_eq!(char_of(&xml), model, "{xml}");
+                assert_eq!(xml_of(&model.write()), xml);
+                assert!(clean(&xml));
+            }
+        }
+    }
+
+    #[test]
+    fn spec_overview_with_console_tty_both_directions() {
+        let xml = "<console type='pty' tty='/dev/pts/4'>\n  <source path='/dev/pts/4'/>\n  <target port='0'/>\n</console>\n";
+        let model = CharDevice {
+            tty: Some("/dev/pts/4".into()),
+            target_port: Some(0),
+            ..CharDevice::new(
+                CharKind::Console,
+                CharSource::Pty {
+                    path: Some("/dev/pts/4".into()),
+                    extra: Extra::default(),
+                },
+            )
+        };
+        assert_eq!(char_of(xml), model);
+        assert_eq!(xml_of(&model.write()), xml);
+    }
+
+    #[test]
+    fn modern_console_target_type_both_directions() {
+        let xml = "<console type='pty'>\n  <target type='virtio' port='0'/>\n</console>\n";
+        let model = CharDevice {
+            target_type: Some("virtio".into()),
+            target_port: Some(0),
+            ..CharDevice::new(
+                CharKind::Console,
+                CharSource::Pty {
+                    path: None,
+                    extra: Extra::default(),
+                },
+            )
+        };
+        assert_eq!(char_of(xml), model);
+        assert_eq!(xml_of(&model.write()), xml);
+        assert!(clean(xml));
+    }
+
+    #[test]
+    fn wiremode_is_upgraded_to_protocol() {
+        let xml = "<serial type=\"tcp\">\n  <source mode=\"connect\" host=\"0.0.0.0\" service=\"2445\"/>\n  <wiremode type=\"telnet\"/>\n  <target port=\"1\"/>\n</serial>";
+        let c = char_of(xml);
+        assert!(matches!(
+            &c.source,
+            CharSource::Tcp {
+                protocol: Some(CharProtocol::Telnet),
+                ..
+            }
+        ));
+        assert!(c.extra.is_empty(), "{:?}", c.extra);
+        assert_eq!(
+            xml_of(&c.write()),
+            "<serial type='tcp'>\n  <source mode='connect' host='0.0.0.0' service='2445'/>\n  <protocol type='telnet'/>\n  <target port='1'/>\n</serial>\n"
+        );
+        let report = crate::check(&domain(xml));
+        let w = report
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "W-CHARDEV-WIREMODE-OBSOLETE")
+            .expect("wiremode warning");
+        assert_eq!(w.path, "/domain/devices/serial/wiremode");
+        assert!(
+            w.message.contains("<protocol type='telnet'/>"),
+            "{}",
+            w.message
+        );
+        // A <protocol> next to it wins; the <wiremode> stays and is reported as ignored.
+        let both = "<serial type='tcp'><source host='a' service='1'/><protocol type='raw'/><wiremode type='telnet'/></serial>";
+        assert!(matches!(
+            char_of(both).source,
+            CharSource::Tcp {
+                protocol: Some(CharProtocol::Raw),
+                ..
+            }
+        ));
+        assert!(has(both, "W-CHARDEV-WIREMODE-IGNORED"));
+    }
+
+    #[test]
+    fn unmodelled_parts_come_back_in_place() {
+        for xml in [
+            // tls, reconnect, log, alias and address kept around the modelled parts.
+            "<serial type='tcp'>\n  <source mode='connect' host='h' service='1' tls='yes'>\n    <reconnect enabled='yes' timeout='10'/>\n  </source>\n  <protocol type='raw'/>\n  <log file='/var/log/s.log' append='on'/>\n  <target type='isa-serial' port='0'>\n    <model name='isa-serial'/>\n  </target>\n  <alias name='serial0'/>\n</serial>\n",
+            "<serial type='unix'>\n  <source mode='bind' path='/tmp/s'>\n    <seclabel model='selinux' relabel='no'/>\n  </source>\n  <target port='0'/>\n</serial>\n",
+            // No type: libvirt reads pty; the document keeps saying nothing.
+            "<console tty='/dev/pts/5'/>\n",
+            // A connect source without mode, and a port vmxml does not model.
+            "<serial type='udp'>\n  <source service='1234'/>\n  <target port='-1'/>\n</serial>\n",
+            "<console type='nmdm'>\n  <source master='/dev/nmdm0A' slave='/dev/nmdm0B'/>\n  <target type='serial' port='0'/>\n</console>\n",
+            "<serial type='file'>\n  <source path='/a' append='on'/>\n  <target port='0'/>\n</serial>\n",
+        ] {
+            assert_eq!(xml_of(&char_of(xml).write()), xml);
+        }
+        let c = char_of("<console tty='/dev/pts/5'/>");
+        assert!(c.type_omitted && matches!(c.source, CharSource::Pty { .. }));
+        assert_eq!(c.tty.as_deref(), Some("/dev/pts/5"));
+    }
+
+    #[test]
+    fn udp_is_written_bind_first() {
+        let c = char_of("<serial type='udp'><source mode='connect' service='2'/><source mode='bind' service='1'/></serial>");
+        assert_eq!(
+            xml_of(&c.write()),
+            "<serial type='udp'>\n  <source mode='bind' service='1'/>\n  <source mode='connect' service='2'/>\n</serial>\n"
+        );
+    }
+
+    #[test]
+    fn models_survive_serde() {
+        for (_, _, source) in spec_sources() {
+            let model = CharDevice {
+                target_type: Some("serial".into()),
+                ..CharDevice::new(CharKind::Console, source)
+            };
+            let json = serde_json::to_string(&model).unwrap();
+            assert_eq!(serde_json::from_str::<CharDevice>(&json).unwrap(), model);
+        }
+    }
+
+    #[test]
+    fn rule_type() {
+        assert!(has("<serial type='bogus'/>", "E-CHARDEV-TYPE"));
+        assert!(has(
+            "<serial type='spiceport'><source channel='org.qemu.console.serial.0'/></serial>",
+            "I-CHARDEV-TYPE-KEPT"
+        ));
+        assert!(has("<serial/>", "W-CHARDEV-TYPE-MISSING"));
+        assert!(clean("<console tty='/dev/pts/1'/>"));
+        assert!(clean("<serial type='pty'/>"));
+    }
+
+    #[test]
+    fn rule_path_needed() {
+        for ty in ["file", "dev", "unix", "pipe"] {
+            assert!(
+                has(
+                    &format!("<serial type='{ty}'><target port='0'/></serial>"),
+                    "E-CHARDEV-SOURCE-PATH-MISSING"
+                ),
+                "{ty}"
+            );
+            assert!(clean(&format!(
+                "<serial type='{ty}'><source path='/x'/></serial>"
+            )));
+        }
+        assert!(
+            found("<serial type='file'/><serial type='unix'><source mode='bind'/></serial>")
+                .contains(&(
+                    "E-CHARDEV-SOURCE-PATH-MISSING".into(),
+                    "/domain/devices/serial[2]/source/@path".into()
+                ))
+        );
+        // libvirt makes the socket of a virtio or xen channel itself.
+        assert!(clean("<channel type='unix'><source mode='bind'/><target type='virtio' name='org.qemu.guest_agent.0'/></channel>"));
+        assert!(has("<channel type='unix'><source mode='bind'/><target type='guestfwd' address='10.0.2.1' port='4600'/></channel>", "E-CHARDEV-SOURCE-PATH-MISSING"));
+    }
+
+    #[test]
+    fn rule_tcp_host_and_service() {
+        let f = found("<serial type='tcp'><source mode='bind' service='1'/></serial><serial type='tcp'><source mode='bind' host='h'/></serial>");
+        assert!(f.contains(&(
+            "E-CHARDEV-SOURCE-HOST-MISSING".into(),
+            "/domain/devices/serial[1]/source/@host".into()
+        )));
+        assert!(f.contains(&(
+            "E-CHARDEV-SOURCE-SERVICE-MISSING".into(),
+            "/domain/devices/serial[2]/source/@service".into()
+        )));
+        assert!(has("<serial type='tcp'/>", "E-CHARDEV-SOURCE-HOST-MISSING"));
+        assert!(clean(
+            "<serial type='tcp'><source host='h' service='1'/></serial>"
+        ));
+    }
+
+    #[test]
+    fn rule_udp_connect_service() {
+        assert!(has(
+            "<serial type='udp'><source mode='connect' host='h'/></serial>",
+            "E-CHARDEV-SOURCE-SERVICE-MISSING"
+        ));
+        assert!(has(
+            "<serial type='udp'><source mode='bind' service='1'/></serial>",
+            "E-CHARDEV-SOURCE-SERVICE-MISSING"
+        ));
+        // The first connect source with a host takes the slot; a later one is ignored.
+        assert!(has(
+            "<serial type='udp'><source mode='connect' host='h'/><source service='3'/></serial>",
+            "E-CHARDEV-SOURCE-SERVICE-MISSING"
+        ));
+        assert!(clean("<serial type='udp'><source mode='connect'/><source mode='connect' service='5'/></serial>"));
+        assert!(clean("<serial type='udp'><source service='5'/></serial>"));
+    }
+
+    #[test]
+    fn rule_source_count() {
+        let f = found("<serial type='tcp'><source mode='bind' host='h' service='1'/><source mode='connect' host='h' service='1'/></serial>");
+        assert!(
+            f.contains(&(
+                "E-CHARDEV-SOURCE-COUNT".into(),
+                "/domain/devices/serial/source[2]".into()
+            )),
+            "{f:?}"
+        );
+        assert!(has(
+            "<serial type='pty'><source path='/dev/pts/1'/><source path='/dev/pts/2'/></serial>",
+            "E-CHARDEV-SOURCE-COUNT"
+        ));
+        let three = "<serial type='udp'><source mode='connect' service='1'/><source mode='bind' service='2'/><source mode='connect' service='3'/></serial>";
+        assert!(found(three).contains(&(
+            "E-CHARDEV-SOURCE-COUNT".into(),
+            "/domain/devices/serial/source[3]".into()
+        )));
+        assert!(clean("<serial type='udp'><source mode='connect' service='1'/><source mode='bind' service='2'/></serial>"));
+    }
+
+    #[test]
+    fn rule_mode_and_protocol() {
+        assert!(has(
+            "<serial type='tcp'><source mode='sideways' host='h' service='1'/></serial>",
+            "E-CHARDEV-SOURCE-MODE"
+        ));
+        assert!(has(
+            "<serial type='tcp'><source host='h' service='1'/><protocol type='ssh'/></serial>",
+            "E-CHARDEV-PROTOCOL"
+        ));
+        assert!(has(
+            "<serial type='file'><source path='/a'/><protocol type='telnet'/></serial>",
+            "W-CHARDEV-PROTOCOL-IGNORED"
+        ));
+        assert!(has(
+            "<serial type='tcp'><source host='h' service='1' tls='maybe'/></serial>",
+            "E-VALUE-YES-NO"
+        ));
+        assert!(clean("<serial type='tcp'><source mode='bind' host='h' service='1' tls='yes'/><protocol type='telnets'/></serial>"));
+    }
+
+    #[test]
+    fn rule_service_range() {
+        assert!(
+            found("<serial type='tcp'><source host='h' service='70000'/></serial>").contains(&(
+                "W-CHARDEV-SERVICE-RANGE".into(),
+                "/domain/devices/serial/source/@service".into()
+            ))
+        );
+        assert!(has(
+            "<serial type='udp'><source service='0'/></serial>",
+            "W-CHARDEV-SERVICE-RANGE"
+        ));
+        // A service name is looked up on the host: not vmxml's to judge.
+        assert!(clean(
+            "<serial type='tcp'><source host='h' service='telnet'/></serial>"
+        ));
+    }
+
+    #[test]
+    fn rule_reconnect() {
+        let tcp = |mode: &str, reconnect: &str| {
+            format!("<serial type='tcp'><source mode='{mode}' host='h' service='1'>{reconnect}</source></serial>")
+        };
+        assert!(has(
+            &tcp("bind", "<reconnect enabled='yes' timeout='10'/>"),
+            "E-CHARDEV-RECONNECT-MODE"
+        ));
+        assert!(has(
+            &tcp("bind", "<reconnect enabled='no'/>"),
+            "E-CHARDEV-RECONNECT-MODE"
+        ));
+        assert!(has(
+            &tcp("connect", "<reconnect enabled='yes'/>"),
+            "E-CHARDEV-RECONNECT-TIMEOUT"
+        ));
+        assert!(has(
+            &tcp("connect", "<reconnect enabled='yes' timeout='-1'/>"),
+            "E-CHARDEV-RECONNECT-TIMEOUT"
+        ));
+        assert!(has(
+            &tcp("connect", "<reconnect enabled='maybe'/>"),
+            "E-CHARDEV-RECONNECT-ENABLED"
+        ));
+        assert!(has(
+            &tcp("connect", "<reconnect timeout='3'/>"),
+            "W-CHARDEV-RECONNECT-IGNORED"
+        ));
+        assert!(clean(&tcp(
+            "connect",
+            "<reconnect enabled='yes' timeout='10'/>"
+        )));
+        assert!(clean(&tcp("connect", "<reconnect enabled='no'/>")));
+        assert!(has("<serial type='unix'><source mode='bind' path='/s'><reconnect enabled='yes' timeout='1'/></source></serial>", "E-CHARDEV-RECONNECT-MODE"));
+    }
+
+    #[test]
+    fn rule_target() {
+        assert!(has(
+            "<serial type='pty'><target port='abc'/></serial>",
+            "E-CHARDEV-TARGET-PORT"
+        ));
+        assert!(has(
+            "<serial type='pty'><target port='-2'/></serial>",
+            "E-CHARDEV-TARGET-PORT-NEGATIVE"
+        ));
+        assert!(has(
+            "<serial type='pty'><target port='-1'/></serial>",
+            "W-CHARDEV-TARGET-PORT-AUTO"
+        ));
+        assert!(clean("<serial type='pty'><target port='0'/></serial>"));
+        assert!(has(
+            "<serial type='pty'><target type='serial'/></serial>",
+            "E-CHARDEV-TARGET-TYPE"
+        ));
+        assert!(has(
+            "<console type='pty'><target type='isa-serial'/></console>",
+            "E-CHARDEV-TARGET-TYPE"
+        ));
+        assert!(has(
+            "<parallel type='pty'><target type='isa-serial'/></parallel>",
+            "W-CHARDEV-TARGET-TYPE-IGNORED"
+        ));
+        assert!(has(
+            "<serial type='pty'><target type='none'/></serial>",
+            "W-CHARDEV-TARGET-TYPE-NONE"
+        ));
+        assert!(clean("<serial type='pty'><target type='isa-serial' port='0'><model name='isa-serial'/></target></serial><console type='pty'><target type='serial' port='0'/></console>"));
+    }
+
+    #[test]
+    fn rule_kept_types() {
+        assert!(has(
+            "<serial type='nmdm'><source master='/dev/nmdm0A'/></serial>",
+            "E-CHARDEV-NMDM-PATHS"
+        ));
+        assert!(clean(
+            "<serial type='nmdm'><source master='/dev/nmdm0A' slave='/dev/nmdm0B'/></serial>"
+        ));
+        assert!(has(
+            "<serial type='spiceport'><source/></serial>",
+            "E-CHARDEV-SOURCE-CHANNEL-MISSING"
+        ));
+        assert!(has(
+            "<serial type='spiceport'><source channel='a b'/></serial>",
+            "E-CHARDEV-SOURCE-CHANNEL"
+        ));
+    }
+
+    #[test]
+    fn rule_embedded_sources() {
+        assert!(
+            found("<redirdev bus='usb' type='unix'><source mode='connect'/></redirdev>").contains(
+                &(
+                    "E-CHARDEV-SOURCE-PATH-MISSING".into(),
+                    "/domain/devices/redirdev/source/@path".into()
+                )
+            )
+        );
+        assert!(found("<rng model='virtio'><backend model='egd' type='unix'><source mode='connect'/></backend></rng>")
+            .contains(&("E-CHARDEV-SOURCE-PATH-MISSING".into(), "/domain/devices/rng/backend/source/@path".into())));
+        assert!(has(
+            "<smartcard mode='passthrough' type='unix'><source mode='connect'/></smartcard>",
+            "E-CHARDEV-SOURCE-PATH-MISSING"
+        ));
+        assert!(has("<channel type='tcp'><source mode='bind' service='1'/><target type='virtio' name='x'/></channel>", "E-CHARDEV-SOURCE-HOST-MISSING"));
+        assert!(clean("<redirdev bus='usb' type='unix'><source mode='connect' path='/r'/></redirdev><rng model='virtio'><backend model='egd' type='unix'><source mode='connect' path='/e'/></backend></rng><rng model='virtio'><backend model='random'>/dev/urandom</backend></rng><smartcard mode='passthrough' type='spicevmc'/><channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel>"));
+    }
+}

@@ -527,3 +527,270 @@ fn usb_match(first: &UsbNumbers, second: &UsbNumbers) -> bool {
         first.vendor == second.vendor && first.product == second.product
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{codes_of, domain_from, xml_of};
+
+    fn hostdev_of(xml: &str) -> Hostdev {
+        let d = domain_from(&format!(
+            "<domain type='kvm'><devices>{xml}</devices></domain>"
+        ));
+        match d
+            .devices
+            .map(|d| d.list)
+            .unwrap_or_default()
+            .into_iter()
+            .next()
+        {
+            Some(Device::Hostdev(h)) => h,
+            other => panic!("not a hostdev: {other:?}"),
+        }
+    }
+
+    fn domain(devices: &str) -> String {
+        format!("<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type></os><devices>{devices}</devices></domain>")
+    }
+
+    fn has(devices: &str, code: &str) -> bool {
+        codes_of(&domain(devices)).iter().any(|c| c == code)
+    }
+
+    fn found(devices: &str) -> Vec<(String, String)> {
+        crate::check(&domain(devices))
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.code, d.path))
+            .collect()
+    }
+
+    fn clean(devices: &str) -> bool {
+        let all = codes_of(&domain(devices));
+        let bad: Vec<&String> = all
+            .iter()
+            .filter(|c| c.starts_with("E-") || c.starts_with("W-"))
+            .collect();
+        assert!(bad.is_empty(), "{devices}: {bad:?}");
+        true
+    }
+
+    fn usb(vendor: &str, product: &str) -> String {
+        format!("<hostdev mode='subsystem' type='usb'><source><vendor id='{vendor}'/><product id='{product}'/></source></hostdev>")
+    }
+
+    fn usb_at(bus: &str, device: &str) -> String {
+        format!("<hostdev mode='subsystem' type='usb'><source><address bus='{bus}' device='{device}'/></source></hostdev>")
+    }
+
+    #[test]
+    fn spec_example_by_id_both_directions() {
+        let xml = "<hostdev mode='subsystem' type='usb'>\n  <source>\n    <vendor id='0x1234'/>\n    <product id='0xbeef'/>\n  </source>\n</hostdev>\n";
+        let model = Hostdev::usb_by_id("0x1234", "0xbeef");
+        assert_eq!(hostdev_of(xml), model);
+        assert_eq!(xml_of(&model.write()), xml);
+        assert!(clean(xml));
+    }
+
+    #[test]
+    fn by_address_both_directions() {
+        let xml = "<hostdev mode='subsystem' type='usb' managed='no'>\n  <source>\n    <address bus='1' device='3'/>\n  </source>\n</hostdev>\n";
+        let model = Hostdev {
+            managed: Some(false),
+            ..Hostdev::usb_by_address("1", "3")
+        };
+        assert_eq!(hostdev_of(xml), model);
+        assert_eq!(xml_of(&model.write()), xml);
+        assert!(clean(xml));
+    }
+
+    #[test]
+    fn ids_in_every_base_are_kept_as_written() {
+        let xml = "<hostdev mode='subsystem' type='usb'>\n  <source>\n    <vendor id='0X46D'/>\n    <product id='011064'/>\n    <address bus='0x1' device='012'/>\n  </source>\n</hostdev>\n";
+        let h = hostdev_of(xml);
+        let HostdevSource::Usb {
+            vendor,
+            product,
+            address,
+            ..
+        } = &h.source
+        else {
+            panic!("not usb");
+        };
+        assert_eq!(vendor.as_deref(), Some("0X46D"));
+        assert_eq!(product.as_deref(), Some("011064"));
+        assert_eq!(
+            address.as_ref().and_then(|a| a.device.as_deref()),
+            Some("012")
+        );
+        assert_eq!(xml_of(&h.write()), xml);
+        assert!(clean(xml));
+    }
+
+    #[test]
+    fn unmodelled_parts_come_back_in_place() {
+        for xml in [
+            "<hostdev mode='subsystem' type='usb' managed='yes'>\n  <source startupPolicy='optional' guestReset='off'>\n    <vendor id='0x1234'/>\n    <product id='0xbeef'/>\n    <address bus='1' device='2'/>\n  </source>\n  <boot order='2'/>\n  <alias name='hostdev0'/>\n  <address type='usb' bus='0' port='1'/>\n</hostdev>\n",
+            "<hostdev mode='subsystem' type='pci' managed='yes'>\n  <driver name='vfio'/>\n  <source>\n    <address domain='0x0000' bus='0x06' slot='0x12' function='0x5'/>\n  </source>\n</hostdev>\n",
+            "<hostdev mode='capabilities' type='storage'>\n  <source>\n    <block>/dev/sdf1</block>\n  </source>\n</hostdev>\n",
+            "<hostdev type='usb'>\n  <source>\n    <address bus='1' device='2'/>\n  </source>\n</hostdev>\n",
+        ] {
+            assert_eq!(xml_of(&hostdev_of(xml).write()), xml);
+        }
+        let pci = hostdev_of("<hostdev mode='subsystem' type='pci'><source><address domain='0' bus='1' slot='2' function='0'/></source></hostdev>");
+        assert_eq!(
+            pci.source,
+            HostdevSource::Other {
+                hostdev_type: Some("pci".into())
+            }
+        );
+        assert!(has("<hostdev mode='subsystem' type='pci'><source><address domain='0' bus='1' slot='2' function='0'/></source></hostdev>", "I-HOSTDEV-TYPE-KEPT"));
+    }
+
+    #[test]
+    fn product_before_vendor_warns_and_is_written_in_order() {
+        let xml = "<hostdev mode='subsystem' type='usb'><source><product id='0xbeef'/><vendor id='0x1234'/></source></hostdev>";
+        let f = found(xml);
+        let w = crate::check(&domain(xml))
+            .diagnostics
+            .into_iter()
+            .find(|d| d.code == "W-ORDER")
+            .expect("order warning");
+        assert_eq!(w.path, "/domain/devices/hostdev/source/vendor");
+        assert!(w.hint.contains("vmxml writes them in the right order"));
+        assert!(!f.iter().any(|(c, _)| c.starts_with("E-")), "{f:?}");
+        assert_eq!(
+            xml_of(&hostdev_of(xml).write()),
+            "<hostdev mode='subsystem' type='usb'>\n  <source>\n    <vendor id='0x1234'/>\n    <product id='0xbeef'/>\n  </source>\n</hostdev>\n"
+        );
+    }
+
+    #[test]
+    fn models_survive_serde() {
+        for model in [
+            Hostdev::usb_by_id("0x1234", "0xbeef"),
+            Hostdev::usb_by_address("1", "3"),
+            hostdev_of("<hostdev mode='subsystem' type='pci'><source/></hostdev>"),
+        ] {
+            // Spans are not serialised: compare what serialises.
+            let json = serde_json::to_string(&model).unwrap();
+            let back: Hostdev = serde_json::from_str(&json).unwrap();
+            assert_eq!(serde_json::to_string(&back).unwrap(), json);
+            assert_eq!(back.write().name, "hostdev");
+        }
+    }
+
+    #[test]
+    fn rule_vendor_and_product_together() {
+        let only_vendor =
+            "<hostdev mode='subsystem' type='usb'><source><vendor id='0x1234'/></source></hostdev>";
+        assert!(found(only_vendor).contains(&(
+            "E-HOSTDEV-USB-PRODUCT-MISSING".into(),
+            "/domain/devices/hostdev/source/product".into()
+        )));
+        assert!(has(
+            "<hostdev mode='subsystem' type='usb'><source><product id='0x1234'/></source></hostdev>",
+            "E-HOSTDEV-USB-VENDOR-MISSING"
+        ));
+        assert!(has(
+            "<hostdev mode='subsystem' type='usb'><source><vendor/><product id='1'/></source></hostdev>",
+            "E-HOSTDEV-USB-ID-MISSING"
+        ));
+        assert!(has(
+            "<hostdev mode='subsystem' type='usb'><source/></hostdev>",
+            "E-HOSTDEV-USB-SOURCE-MISSING"
+        ));
+        assert!(has(
+            "<hostdev mode='subsystem' type='usb'></hostdev>",
+            "E-HOSTDEV-USB-SOURCE-MISSING"
+        ));
+        assert!(clean(&usb("0x1234", "0xbeef")));
+    }
+
+    #[test]
+    fn rule_bus_and_device_together() {
+        assert!(found(
+            "<hostdev mode='subsystem' type='usb'><source><address bus='1'/></source></hostdev>"
+        )
+        .contains(&(
+            "E-HOSTDEV-USB-ADDRESS-INCOMPLETE".into(),
+            "/domain/devices/hostdev/source/address/@device".into()
+        )));
+        assert!(has(&usb_at("x", "1"), "E-HOSTDEV-USB-ADDRESS-NUMBER"));
+        assert!(has(&usb_at("0x1000", "1"), "E-HOSTDEV-USB-ADDRESS-RANGE"));
+        assert!(has(&usb_at("0", "0"), "E-HOSTDEV-USB-ADDRESS-ZERO"));
+        assert!(has(
+            "<hostdev mode='subsystem' type='usb'><source><vendor id='0x1'/><product id='0x2'/><address bus='0' device='0'/></source></hostdev>",
+            "W-HOSTDEV-USB-ADDRESS-ZERO"
+        ));
+        assert!(clean(&usb_at("1", "3")));
+        assert!(clean(&usb_at("0x1", "0x7f")));
+    }
+
+    #[test]
+    fn rule_ids_are_numbers_in_range() {
+        let f = found(&usb("08", "0x1"));
+        assert!(f.contains(&(
+            "E-HOSTDEV-USB-ID-NUMBER".into(),
+            "/domain/devices/hostdev/source/vendor/@id".into()
+        )));
+        let beef = crate::check(&domain(&usb("0x1", "beef")))
+            .diagnostics
+            .into_iter()
+            .find(|d| d.code == "E-HOSTDEV-USB-ID-NUMBER")
+            .expect("beef is not a number");
+        assert!(beef.hint.contains("0xbeef"), "{}", beef.hint);
+        assert!(has(&usb("0x12345", "0x1"), "E-HOSTDEV-USB-ID-RANGE"));
+        assert!(has(&usb("0", "0x1"), "E-HOSTDEV-USB-ID-ZERO"));
+        assert!(has(&usb("1234", "0x1"), "W-HOSTDEV-USB-ID-NOT-HEX"));
+        assert!(clean(&usb("0x046d", "0xc52b")));
+        // libvirt takes product 0.
+        assert!(clean(&usb("0x046d", "0x0")));
+    }
+
+    #[test]
+    fn rule_mode_type_managed() {
+        assert!(has(
+            "<hostdev mode='bogus' type='usb'><source><address bus='1' device='2'/></source></hostdev>",
+            "E-HOSTDEV-MODE"
+        ));
+        assert!(has(
+            "<hostdev mode='subsystem' type='usbb'><source/></hostdev>",
+            "E-HOSTDEV-TYPE"
+        ));
+        assert!(has(
+            "<hostdev mode='subsystem'><source/></hostdev>",
+            "E-HOSTDEV-TYPE"
+        ));
+        assert!(has(
+            "<hostdev mode='capabilities' type='usb'><source/></hostdev>",
+            "E-HOSTDEV-TYPE"
+        ));
+        assert!(has(
+            "<hostdev mode='subsystem' type='usb' managed='on'><source><address bus='1' device='2'/></source></hostdev>",
+            "E-HOSTDEV-MANAGED"
+        ));
+        assert!(clean(
+            "<hostdev mode='subsystem' type='usb' managed='yes'><source><address bus='1' device='2'/></source></hostdev>"
+        ));
+    }
+
+    #[test]
+    fn rule_duplicate() {
+        let f = found(&format!("{}{}", usb("1", "2"), usb("0x1", "0x2")));
+        assert!(f.contains(&(
+            "E-HOSTDEV-DUPLICATE".into(),
+            "/domain/devices/hostdev[2]/source".into()
+        )));
+        assert!(has(
+            &format!("{}{}", usb_at("1", "2"), usb_at("1", "2")),
+            "E-HOSTDEV-DUPLICATE"
+        ));
+        assert!(clean(&format!("{}{}", usb_at("1", "2"), usb_at("1", "3"))));
+        assert!(clean(&format!(
+            "{}{}",
+            usb("0x1", "0x2"),
+            usb("0x1", "0x3")
+        )));
+    }
+}
