@@ -10,7 +10,7 @@
 mod generated;
 pub mod modelled;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Diagnostics, Severity};
 use crate::node::step;
@@ -66,7 +66,10 @@ fn list(offset: u16) -> &'static [u16] {
 
 /// Attribute entries of a list: (name, value-list offset or NONE for free text).
 fn pairs(offset: u16) -> impl Iterator<Item = (u16, u16)> {
-    list(offset).chunks_exact(2).map(|c| (c[0], c[1]))
+    list(offset).chunks_exact(2).filter_map(|c| match c {
+        [n, v] => Some((*n, *v)),
+        _ => None,
+    })
 }
 
 fn values(offset: u16) -> Option<impl Iterator<Item = &'static str>> {
@@ -196,11 +199,30 @@ fn value_allowed(value: &str, allowed: u16) -> bool {
     vals.any(|v| v == value || v == token)
 }
 
-fn has_error_at(diags: &Diagnostics, path: &str) -> bool {
-    diags
-        .0
-        .iter()
-        .any(|d| d.severity == Severity::Error && d.path == path)
+/// One walk of the checker: where to report, what the model already reported (one error
+/// per place is enough), and hints already worked out (a document can repeat a bad name
+/// many times, and each hint scans tables).
+struct Checker<'d> {
+    diags: &'d mut Diagnostics,
+    reported: HashSet<String>,
+    hints: HashMap<(usize, String), String>,
+}
+
+impl Checker<'_> {
+    fn reported(&self, path: &str) -> bool {
+        self.reported.contains(path)
+    }
+
+    /// The hint for `key` under rule `r`, worked out once.
+    fn hint(&mut self, r: &Rule, key: String, make: impl FnOnce() -> String) -> String {
+        let k = (r as *const Rule as usize, key);
+        if let Some(h) = self.hints.get(&k) {
+            return h.clone();
+        }
+        let h = make();
+        self.hints.insert(k, h.clone());
+        h
+    }
 }
 
 /// "a, b, c, ... (n more)" for hints.
@@ -246,50 +268,229 @@ pub fn check_names(root: &Element, diags: &mut Diagnostics) {
         return;
     }
     if let Some(r) = rule(None, "domain") {
-        check_element(root, r, "/domain", diags);
+        let reported = diags
+            .0
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.path.clone())
+            .collect();
+        let mut c = Checker {
+            diags,
+            reported,
+            hints: HashMap::new(),
+        };
+        c.check_element(root, r, "/domain");
     }
     report_kept(root, diags);
 }
 
-fn check_element(el: &Element, r: &Rule, path: &str, diags: &mut Diagnostics) {
-    check_attrs(el, r, path, diags);
-    check_required(el, r, path, diags);
-    // Free-form content (<metadata>) holds anything: nothing inside is ours to judge.
-    if r.any_element() || el.name == "metadata" {
-        return;
+impl Checker<'_> {
+    fn check_element(&mut self, el: &Element, r: &Rule, path: &str) {
+        self.check_attrs(el, r, path);
+        self.check_required(el, r, path);
+        // Free-form content (<metadata>) holds anything: nothing inside is ours to judge.
+        if r.any_element() || el.name == "metadata" {
+            return;
+        }
+        for (child, child_path) in child_paths(el, path) {
+            if foreign(child) || legacy_element(&el.name, &child.name) {
+                continue;
+            }
+            if !r.has_child(&child.name) {
+                self.unknown_element(el, r, child, &child_path);
+                continue;
+            }
+            if let Some(cr) = rule(Some(&el.name), &child.name) {
+                self.check_element(child, cr, &child_path);
+            }
+        }
     }
-    for (child, child_path) in child_paths(el, path) {
-        if foreign(child) || legacy_element(&el.name, &child.name) {
-            continue;
+
+    fn unknown_element(&mut self, parent: &Element, r: &Rule, child: &Element, path: &str) {
+        if self.reported(path) {
+            return;
         }
-        if !r.has_child(&child.name) {
-            unknown_element(el, r, child, &child_path, diags);
-            continue;
+        let hint = self.hint(r, child.name.clone(), || element_hint(parent, r, child));
+        self.diags.error(
+            "E-SCHEMA-ELEMENT",
+            path,
+            format!(
+                "<{}> is not an element libvirt allows in <{}>",
+                child.name, parent.name
+            ),
+            hint,
+        );
+    }
+
+    fn check_attrs(&mut self, el: &Element, r: &Rule, path: &str) {
+        if r.any_attribute() {
+            return;
         }
-        if let Some(cr) = rule(Some(&el.name), &child.name) {
-            check_element(child, cr, &child_path, diags);
+        for a in &el.attrs {
+            if foreign_attr(&a.name) || legacy_attr(&el.name, &a.name).is_some() {
+                continue;
+            }
+            let attr_path = format!("{path}/@{}", a.name);
+            if self.reported(&attr_path) {
+                continue;
+            }
+            match r.attr(&a.name) {
+                None => {
+                    let hint = self.hint(r, format!("@{}", a.name), || {
+                        let on_child: Vec<&str> = r
+                            .children()
+                            .filter(|c| {
+                                rule(Some(&el.name), c).is_some_and(|cr| cr.attr(&a.name).is_some())
+                            })
+                            .collect();
+                        match did_you_mean(&a.name, r.attrs()) {
+                            Some(s) => format!("did you mean {s}=?"),
+                            None if !on_child.is_empty() => format!(
+                                "libvirt allows {}= on {} inside <{}>",
+                                a.name,
+                                some_names(on_child.into_iter(), tag),
+                                el.name
+                            ),
+                            None if r.attrs().next().is_none() => {
+                                format!("<{}> takes no attributes", el.name)
+                            }
+                            None => format!(
+                                "<{}> takes {}",
+                                el.name,
+                                some_names(r.attrs(), |n| format!("{n}="))
+                            ),
+                        }
+                    });
+                    self.diags.error(
+                        "E-SCHEMA-ATTRIBUTE",
+                        attr_path,
+                        format!(
+                            "{}= is not an attribute libvirt allows on <{}>",
+                            a.name, el.name
+                        ),
+                        hint,
+                    );
+                }
+                Some(allowed) if !value_allowed(&a.value, allowed) => {
+                    let hint = self.hint(r, format!("@{}={}", a.name, a.value), || {
+                        values(allowed)
+                            .and_then(|v| did_you_mean(&a.value, v))
+                            .map(|s| format!("did you mean '{s}'?"))
+                            .unwrap_or_else(|| match values(allowed) {
+                                Some(v) => format!("use one of: {}", some_names(v, quoted)),
+                                None => String::new(),
+                            })
+                    });
+                    self.diags.error(
+                        "E-SCHEMA-VALUE",
+                        attr_path,
+                        format!(
+                            "'{}' is not a value libvirt allows for {}= on <{}>",
+                            a.value, a.name, el.name
+                        ),
+                        hint,
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+    }
+
+    /// Reports attributes that every way of writing the element requires: those all its
+    /// alternatives share, and those all the alternatives its discriminating attributes
+    /// (such as `type='network'`) select share.
+    fn check_required(&mut self, el: &Element, r: &Rule, path: &str) {
+        if r.any_attribute() || r.alternatives().next().is_none() {
+            return;
+        }
+        let has = |attr: u16| present(el).any(|(n, _)| n == name(attr));
+        let selected = |alt: u16| {
+            pairs(alt).all(|(n, vals)| {
+                vals == NONE || present(el).any(|(p, v)| p == name(n) && value_allowed(v, vals))
+            })
+        };
+        // Intersections of the alternatives' names, over all and over the selected ones.
+        let mut all: Option<Vec<u16>> = None;
+        let mut chosen: Option<Vec<u16>> = None;
+        for alt in r.alternatives() {
+            let names: Vec<u16> = pairs(alt).map(|(n, _)| n).collect();
+            let keep = |acc: Option<Vec<u16>>| match acc {
+                None => Some(names.clone()),
+                Some(v) => Some(v.into_iter().filter(|n| names.contains(n)).collect()),
+            };
+            all = keep(all);
+            if selected(alt) {
+                chosen = keep(chosen);
+            }
+        }
+        let always = all.unwrap_or_default();
+        let when = chosen.unwrap_or_default();
+        let mut missing: Vec<u16> = always
+            .iter()
+            .chain(&when)
+            .copied()
+            .filter(|&n| !has(n))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        if missing.is_empty() || self.reported(path) {
+            return;
+        }
+        // The discriminators that made the conditional requirement, for the message.
+        let because: Vec<String> = r
+            .alternatives()
+            .filter(|&alt| selected(alt))
+            .flat_map(|alt| {
+                pairs(alt)
+                    .filter(|(_, v)| *v != NONE)
+                    .map(|(n, _)| n)
+                    .collect::<Vec<_>>()
+            })
+            .filter_map(|n| el.attr(name(n)).map(|v| format!(" {}='{v}'", name(n))))
+            .fold(Vec::new(), |mut acc, s| {
+                if !acc.contains(&s) {
+                    acc.push(s);
+                }
+                acc
+            });
+        for n in missing {
+            let attr = name(n);
+            let attr_path = format!("{path}/@{attr}");
+            if self.reported(&attr_path) {
+                continue;
+            }
+            let conditional = !always.contains(&n);
+            let shown = if conditional {
+                format!("<{}{}>", el.name, because.concat())
+            } else {
+                format!("<{}>", el.name)
+            };
+            let hint = match r.attr(attr).and_then(values) {
+                Some(v) => format!("add {attr}= with one of: {}", some_names(v, quoted)),
+                None => format!("add {attr}='...'"),
+            };
+            self.diags.error(
+                "E-SCHEMA-REQUIRED",
+                attr_path,
+                format!("{shown} needs a {attr} attribute"),
+                hint,
+            );
         }
     }
 }
 
-fn unknown_element(
-    parent: &Element,
-    r: &Rule,
-    child: &Element,
-    path: &str,
-    diags: &mut Diagnostics,
-) {
-    if has_error_at(diags, path) {
-        return;
-    }
-    let hint = match did_you_mean(&child.name, r.children()) {
+fn element_hint(parent: &Element, r: &Rule, child: &Element) -> String {
+    match did_you_mean(&child.name, r.children()) {
         Some(s) => format!("did you mean <{s}>?"),
         None => {
-            let elsewhere: Vec<&str> = generated::RULES
-                .iter()
-                .filter(|x| x.0 != NONE && name(x.1) == child.name)
-                .map(|x| name(x.0))
-                .collect();
+            let elsewhere: Vec<&str> = match find_name(&child.name) {
+                Some(n) => generated::RULES
+                    .iter()
+                    .filter(|x| x.0 != NONE && x.1 == n)
+                    .map(|x| name(x.0))
+                    .collect(),
+                None => Vec::new(),
+            };
             if !elsewhere.is_empty() {
                 format!(
                     "libvirt allows <{}> inside {}",
@@ -306,164 +507,15 @@ fn unknown_element(
                 )
             }
         }
-    };
-    diags.error(
-        "E-SCHEMA-ELEMENT",
-        path,
-        format!(
-            "<{}> is not an element libvirt allows in <{}>",
-            child.name, parent.name
-        ),
-        hint,
-    );
-}
-
-fn check_attrs(el: &Element, r: &Rule, path: &str, diags: &mut Diagnostics) {
-    if r.any_attribute() {
-        return;
-    }
-    for a in &el.attrs {
-        if foreign_attr(&a.name) || legacy_attr(&el.name, &a.name).is_some() {
-            continue;
-        }
-        let attr_path = format!("{path}/@{}", a.name);
-        if has_error_at(diags, &attr_path) {
-            continue;
-        }
-        match r.attr(&a.name) {
-            None => {
-                let hint = match did_you_mean(&a.name, r.attrs()) {
-                    Some(s) => format!("did you mean {s}=?"),
-                    None if r.attrs().next().is_none() => {
-                        format!("<{}> takes no attributes", el.name)
-                    }
-                    None => format!(
-                        "<{}> takes {}",
-                        el.name,
-                        some_names(r.attrs(), |n| format!("{n}="))
-                    ),
-                };
-                diags.error(
-                    "E-SCHEMA-ATTRIBUTE",
-                    attr_path,
-                    format!(
-                        "{}= is not an attribute libvirt allows on <{}>",
-                        a.name, el.name
-                    ),
-                    hint,
-                );
-            }
-            Some(allowed) if !value_allowed(&a.value, allowed) => {
-                let hint = values(allowed)
-                    .and_then(|v| did_you_mean(&a.value, v))
-                    .map(|s| format!("did you mean '{s}'?"))
-                    .unwrap_or_else(|| match values(allowed) {
-                        Some(v) => format!("use one of: {}", some_names(v, quoted)),
-                        None => String::new(),
-                    });
-                diags.error(
-                    "E-SCHEMA-VALUE",
-                    attr_path,
-                    format!(
-                        "'{}' is not a value libvirt allows for {}= on <{}>",
-                        a.value, a.name, el.name
-                    ),
-                    hint,
-                );
-            }
-            Some(_) => {}
-        }
     }
 }
 
 /// The element's attributes as the schema sees them: 2008 spellings stand for today's.
-fn present<'e>(el: &'e Element) -> impl Iterator<Item = (&'e str, &'e str)> {
+fn present(el: &Element) -> impl Iterator<Item = (&str, &str)> {
     el.attrs.iter().map(|a| {
         let n = legacy_attr(&el.name, &a.name).unwrap_or(a.name.as_str());
         (n, a.value.as_str())
     })
-}
-
-/// Reports attributes that every way of writing the element requires: those all its
-/// alternatives share, and those all the alternatives its discriminating attributes
-/// (such as `type='network'`) select share.
-fn check_required(el: &Element, r: &Rule, path: &str, diags: &mut Diagnostics) {
-    if r.any_attribute() || r.alternatives().next().is_none() {
-        return;
-    }
-    let has = |attr: u16| present(el).any(|(n, _)| n == name(attr));
-    let selected = |alt: u16| {
-        pairs(alt).all(|(n, vals)| {
-            vals == NONE || present(el).any(|(p, v)| p == name(n) && value_allowed(v, vals))
-        })
-    };
-    // Intersections of the alternatives' names, over all and over the selected ones.
-    let mut all: Option<Vec<u16>> = None;
-    let mut chosen: Option<Vec<u16>> = None;
-    for alt in r.alternatives() {
-        let names: Vec<u16> = pairs(alt).map(|(n, _)| n).collect();
-        let keep = |acc: Option<Vec<u16>>| match acc {
-            None => Some(names.clone()),
-            Some(v) => Some(v.into_iter().filter(|n| names.contains(n)).collect()),
-        };
-        all = keep(all);
-        if selected(alt) {
-            chosen = keep(chosen);
-        }
-    }
-    let always = all.unwrap_or_default();
-    let when = chosen.unwrap_or_default();
-    let mut missing: Vec<u16> = always
-        .iter()
-        .chain(&when)
-        .copied()
-        .filter(|&n| !has(n))
-        .collect();
-    missing.sort_unstable();
-    missing.dedup();
-    if missing.is_empty() || has_error_at(diags, path) {
-        return;
-    }
-    // The discriminators that made the conditional requirement, for the message.
-    let because: Vec<String> = r
-        .alternatives()
-        .filter(|&alt| selected(alt))
-        .flat_map(|alt| {
-            pairs(alt)
-                .filter(|(_, v)| *v != NONE)
-                .map(|(n, _)| n)
-                .collect::<Vec<_>>()
-        })
-        .filter_map(|n| el.attr(name(n)).map(|v| format!(" {}='{v}'", name(n))))
-        .fold(Vec::new(), |mut acc, s| {
-            if !acc.contains(&s) {
-                acc.push(s);
-            }
-            acc
-        });
-    for n in missing {
-        let attr = name(n);
-        let attr_path = format!("{path}/@{attr}");
-        if has_error_at(diags, &attr_path) {
-            continue;
-        }
-        let conditional = !always.contains(&n);
-        let shown = if conditional {
-            format!("<{}{}>", el.name, because.concat())
-        } else {
-            format!("<{}>", el.name)
-        };
-        let hint = match r.attr(attr).and_then(values) {
-            Some(v) => format!("add {attr}= with one of: {}", some_names(v, quoted)),
-            None => format!("add {attr}='...'"),
-        };
-        diags.error(
-            "E-SCHEMA-REQUIRED",
-            attr_path,
-            format!("{shown} needs a {attr} attribute"),
-            hint,
-        );
-    }
 }
 
 /// Reports, at info severity, the topmost elements and the attributes that the schema
