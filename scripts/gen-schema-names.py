@@ -117,8 +117,7 @@ def norm_token(s):
 
 
 class Analyzer:
-    def __init__(self, g, defines):
-        self.g = g
+    def __init__(self, defines):
         self.defines = defines
         self.memo_summary = {}
         self.memo_alts = {}
@@ -392,7 +391,7 @@ def build(schemas):
     g = Grammar()
     comps = load(os.path.join(schemas, "domain.rng"), g)
     starts = comps.pop("#start", [])
-    a = Analyzer(g, comps)
+    a = Analyzer(comps)
 
     element_rule = {}  # id(element node) -> (names, Rule, child element nodes)
 

@@ -4,7 +4,8 @@
 //! The tables are permissive on purpose: each (parent, element) pair holds the union of
 //! every schema definition reached that way, so a document libvirt's schema accepts never
 //! gets an error here. What they catch is the misspelt or misplaced name, the attribute
-//! value outside an enumeration, and the attribute a definition always requires.
+//! value outside an enumeration, and the missing attribute that every way of writing the
+//! element requires (or every way its `type=` selects, as `<listen type='network'>`).
 
 #[rustfmt::skip]
 mod generated;
