@@ -264,6 +264,18 @@ mod tests {
     }
 
     #[test]
+    fn json_round_trip() {
+        let i = input_of(
+            "<input type='tablet' bus='usb'><address type='usb' bus='0' port='1'/></input>",
+        );
+        let json = serde_json::to_string(&i).unwrap();
+        assert!(json.contains("\"input_type\":\"tablet\""), "{json}");
+        let back: Input = serde_json::from_str(&json).unwrap();
+        // Spans are not serialised: compare what each writes.
+        assert_eq!(xml_of(&back.write()), xml_of(&i.write()), "{json}");
+    }
+
+    #[test]
     fn unmodelled_parts_are_kept() {
         let xml = "<input type='passthrough' bus='virtio'>\n  <source evdev='/dev/input/event1'/>\n  <address type='pci' domain='0x0000' bus='0x00' slot='0x0e' function='0x0'/>\n</input>\n";
         let i = input_of(xml);
