@@ -143,9 +143,14 @@ pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
 /// Fills in line and column from the path. A path that points at something absent (a
 /// missing element) resolves to the nearest ancestor that exists.
 pub fn locate_all(diags: &mut [Diagnostic], root: &Element, lines: &LineIndex) {
+    if diags.iter().all(|d| d.line.is_some()) {
+        return;
+    }
+    // One walk of the tree, so that many diagnostics on a large document stay linear.
+    let index = PathIndex::new(root);
     for d in diags.iter_mut() {
         if d.line.is_none() {
-            if let Some(offset) = locate(root, &d.path) {
+            if let Some(offset) = index.locate(&d.path) {
                 let (l, c) = lines.line_col(offset);
                 d.line = Some(l);
                 d.column = Some(c);
@@ -156,28 +161,55 @@ pub fn locate_all(diags: &mut [Diagnostic], root: &Element, lines: &LineIndex) {
 
 /// Byte offset of the element or attribute a path names (or its nearest existing ancestor).
 pub fn locate(root: &Element, path: &str) -> Option<usize> {
-    let mut steps = path.trim_start_matches('/').split('/');
-    let first = steps.next()?;
-    if first != root.name {
-        return None;
-    }
-    let mut el = root;
-    for s in steps {
-        if let Some(attr) = s.strip_prefix('@') {
-            return Some(el.attr_node(attr).map_or(el.span.start, |a| a.span.start));
+    PathIndex::new(root).locate(path)
+}
+
+/// Every element's path (as diagnostics spell it) to the element.
+struct PathIndex<'a> {
+    elements: std::collections::HashMap<String, &'a Element>,
+}
+
+impl<'a> PathIndex<'a> {
+    fn new(root: &'a Element) -> Self {
+        let mut elements = std::collections::HashMap::new();
+        let mut stack: Vec<(String, &'a Element)> = vec![(format!("/{}", root.name), root)];
+        while let Some((path, el)) = stack.pop() {
+            let mut totals: std::collections::HashMap<&str, usize> =
+                std::collections::HashMap::new();
+            for c in el.elements() {
+                *totals.entry(c.name.as_str()).or_default() += 1;
+            }
+            let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+            for c in el.elements() {
+                let k = seen.entry(c.name.as_str()).or_default();
+                *k += 1;
+                let total = totals.get(c.name.as_str()).copied().unwrap_or(1);
+                stack.push((format!("{path}/{}", node::step(&c.name, *k, total)), c));
+            }
+            elements.insert(path, el);
         }
-        let (name, index) = match s.split_once('[') {
-            Some((n, rest)) => (n, rest.trim_end_matches(']').parse::<usize>().unwrap_or(1)),
-            None => (s, 1),
+        PathIndex { elements }
+    }
+
+    fn locate(&self, path: &str) -> Option<usize> {
+        let (element_path, attr) = match path.rsplit_once("/@") {
+            Some((e, a)) => (e, Some(a)),
+            None => (path, None),
         };
-        match el
-            .elements()
-            .filter(|e| e.name == name)
-            .nth(index.saturating_sub(1))
-        {
-            Some(next) => el = next,
-            None => return Some(el.span.start),
+        if let Some(el) = self.elements.get(element_path) {
+            return Some(match attr.and_then(|a| el.attr_node(a)) {
+                Some(a) => a.span.start,
+                None => el.span.start,
+            });
         }
+        // Absent: the nearest ancestor that exists.
+        let mut p = element_path;
+        while let Some((parent, _)) = p.rsplit_once('/') {
+            if let Some(el) = self.elements.get(parent) {
+                return Some(el.span.start);
+            }
+            p = parent;
+        }
+        None
     }
-    Some(el.span.start)
 }
