@@ -10,7 +10,8 @@ pub fn App() -> impl IntoView {
     let domain = RwSignal::new(Domain::default());
     let xml = Memo::new(move |_| domain.with(vmxml_core::write));
     let diagnostics = Memo::new(move |_| domain.with(vmxml_core::validate));
-    let errors = move || diagnostics.with(|d| d.iter().filter(|x| x.severity == Severity::Error).count());
+    let errors =
+        move || diagnostics.with(|d| d.iter().filter(|x| x.severity == Severity::Error).count());
     view! {
         <header class="app__header">
             <h1 class="app__title">"vmxml"</h1>

@@ -100,7 +100,10 @@ fn check(args: &[String]) -> u8 {
                 Some("json") => json = true,
                 Some("text") => json = false,
                 other => {
-                    eprintln!("vmxml check: --format takes text or json, not {}", other.unwrap_or("nothing"));
+                    eprintln!(
+                        "vmxml check: --format takes text or json, not {}",
+                        other.unwrap_or("nothing")
+                    );
                     return 2;
                 }
             },

@@ -12,7 +12,12 @@ fn vmxml(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
         .spawn()
         .expect("vmxml runs");
     if let Some(s) = stdin {
-        child.stdin.take().expect("stdin").write_all(s.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(s.as_bytes())
+            .expect("write stdin");
     }
     drop(child.stdin.take());
     let out = child.wait_with_output().expect("vmxml finishes");
@@ -40,8 +45,18 @@ fn check_text_reports_file_line_column_code_and_hint() {
     let (code, out, _) = vmxml(&["check", &bad], None);
     assert_eq!(code, 1, "{out}");
     let first = out.lines().next().expect("a diagnostic line");
-    assert!(first.starts_with(&format!("{bad}:2:3: error[E-NAME-SLASH]: ")), "{first}");
-    assert!(out.lines().nth(1).expect("hint line").trim_start().starts_with("hint: "), "{out}");
+    assert!(
+        first.starts_with(&format!("{bad}:2:3: error[E-NAME-SLASH]: ")),
+        "{first}"
+    );
+    assert!(
+        out.lines()
+            .nth(1)
+            .expect("hint line")
+            .trim_start()
+            .starts_with("hint: "),
+        "{out}"
+    );
 }
 
 #[test]
@@ -81,7 +96,10 @@ fn check_json_lists_each_file_with_its_diagnostics() {
 
 #[test]
 fn check_not_well_formed_from_stdin() {
-    let (code, out, _) = vmxml(&["check", "-"], Some("<domain>\n  <name>x</nam>\n</domain>"));
+    let (code, out, _) = vmxml(
+        &["check", "-"],
+        Some("<domain>\n  <name>x</nam>\n</domain>"),
+    );
     assert_eq!(code, 1);
     assert!(out.starts_with("-:2:"), "{out}");
     assert!(out.contains("error[E-XML-SYNTAX]"), "{out}");
@@ -89,7 +107,8 @@ fn check_not_well_formed_from_stdin() {
 
 #[test]
 fn fmt_writes_libvirt_order_and_layout() {
-    let src = "<domain type='kvm'><os><type>hvm</type></os><memory>1024</memory><name>x</name></domain>";
+    let src =
+        "<domain type='kvm'><os><type>hvm</type></os><memory>1024</memory><name>x</name></domain>";
     let (code, out, _) = vmxml(&["fmt", "-"], Some(src));
     assert_eq!(code, 0);
     assert_eq!(

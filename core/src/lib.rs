@@ -93,6 +93,11 @@ fn check_parsed(parsed: Result<xml::Document, (xml::XmlError, LineIndex)>) -> Re
     let domain = Domain::read(&doc.root, &mut diags);
     validate::validate_model(&domain, &mut diags);
     schema::check_names(&doc.root, &mut diags);
+    schema::report_kept(
+        &doc.root,
+        &node::write_skeleton(|| domain.write()),
+        &mut diags,
+    );
     let mut diagnostics = settle(diags.into_vec());
     locate_all(&mut diagnostics, &doc.root, &doc.lines);
     diagnostics.sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0), d.severity));
@@ -122,7 +127,13 @@ fn settle(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 pub fn validate(domain: &Domain) -> Vec<Diagnostic> {
     let mut diags = Diagnostics::default();
     validate::validate_model(domain, &mut diags);
-    schema::check_names(&domain.write(), &mut diags);
+    let written = domain.write();
+    schema::check_names(&written, &mut diags);
+    schema::report_kept(
+        &written,
+        &node::write_skeleton(|| domain.write()),
+        &mut diags,
+    );
     settle(diags.into_vec())
 }
 

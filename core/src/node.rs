@@ -340,9 +340,30 @@ impl ElementBuilder {
     }
 }
 
+thread_local! {
+    static SKELETON: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs a writer with every kept part left out: the result is exactly what the typed model
+/// covers, which is how vmxml tells what it keeps without modelling (`I-KEPT`).
+pub fn write_skeleton<T>(write: impl FnOnce() -> T) -> T {
+    SKELETON.with(|s| s.set(true));
+    let out = write();
+    SKELETON.with(|s| s.set(false));
+    out
+}
+
+/// Whether the writer is leaving kept parts out (see [`write_skeleton`]).
+pub fn writing_skeleton() -> bool {
+    SKELETON.with(|s| s.get())
+}
+
 /// Puts kept attributes after the known ones, and kept children after the last known sibling
 /// they followed (or first, or last when that sibling is gone).
 pub fn merge_extra(mut el: Element, extra: &Extra) -> Element {
+    if writing_skeleton() {
+        return el;
+    }
     for (n, v) in &extra.attrs {
         if el.attr(n).is_none() {
             el.set_attr(n.clone(), v.clone());

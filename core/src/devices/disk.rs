@@ -401,22 +401,23 @@ impl Disk {
 
 /// Rules across all disks: target names are unique.
 pub fn validate_all(devices: &[(&Device, String)], _cx: &Context, diags: &mut Diagnostics) {
-    let mut seen: Vec<(&str, &str)> = Vec::new();
+    let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
     for (d, path) in devices {
         let Device::Disk(disk) = d else { continue };
         let Some(t) = &disk.target else { continue };
         if t.dev.is_empty() {
             continue;
         }
-        if let Some((_, first)) = seen.iter().find(|(dev, _)| *dev == t.dev) {
-            diags.error(
+        match seen.get(t.dev.as_str()) {
+            Some(first) => diags.error(
                 "E-DISK-TARGET-DUPLICATE",
                 format!("{path}/target/@dev"),
                 format!("target '{}' is already used by {first}", t.dev),
                 "give every disk its own target: vda, vdb, vdc, ...",
-            );
-        } else {
-            seen.push((&t.dev, path));
+            ),
+            None => {
+                seen.insert(&t.dev, path);
+            }
         }
     }
 }

@@ -593,7 +593,7 @@ fn check_autoport(
 
 /// Rules across graphics devices: no two claim the same fixed TCP port.
 pub fn validate_all(devices: &[(&Device, String)], _cx: &Context, diags: &mut Diagnostics) {
-    let mut seen: Vec<(i32, String)> = Vec::new();
+    let mut seen: std::collections::HashMap<i32, String> = std::collections::HashMap::new();
     for (d, path) in devices {
         let Device::Graphics(g) = d else { continue };
         let ports: Vec<(&str, i32)> = match &g.kind {
@@ -616,7 +616,7 @@ pub fn validate_all(devices: &[(&Device, String)], _cx: &Context, diags: &mut Di
         };
         for (name, p) in ports.into_iter().filter(|(_, p)| *p > 0) {
             let at = format!("{path}/@{name}");
-            if let Some((_, first)) = seen.iter().find(|(q, _)| *q == p) {
+            if let Some(first) = seen.get(&p) {
                 diags.warning(
                     "W-GRAPHICS-PORT-DUPLICATE",
                     at,
@@ -624,7 +624,7 @@ pub fn validate_all(devices: &[(&Device, String)], _cx: &Context, diags: &mut Di
                     "give each console its own port, or use autoport='yes'",
                 );
             } else {
-                seen.push((p, at));
+                seen.insert(p, at);
             }
         }
     }

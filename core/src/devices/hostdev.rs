@@ -1,6 +1,8 @@
 //! `<hostdev>`: host devices passed through to the guest. vmxml models USB devices, picked by
 //! vendor/product id or by their bus/device address on the host; other types are kept.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::devices::Device;
@@ -476,18 +478,32 @@ pub fn validate_all(devices: &[(&Device, String)], _cx: &Context, diags: &mut Di
             _ => None,
         })
         .collect();
+    // usb_match looks at the earlier device's address, so keep earlier devices in two maps:
+    // those matched by address and those matched by ids. Linear, even for hostile input.
+    let mut by_address: HashMap<(u64, u64), usize> = HashMap::new();
+    let mut by_ids: HashMap<(u64, u64), usize> = HashMap::new();
     for (j, (second, path)) in usb.iter().enumerate() {
-        let earlier = usb
-            .iter()
-            .take(j)
-            .find(|(first, _)| usb_match(first, second));
-        if let Some((_, first_path)) = earlier {
+        let earlier = [
+            by_address.get(&(second.bus, second.device)),
+            by_ids.get(&(second.vendor, second.product)),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .and_then(|&i| usb.get(i));
+        if let Some((first, first_path)) = earlier {
+            debug_assert!(usb_match(first, second));
             diags.error(
                 "E-HOSTDEV-DUPLICATE",
                 format!("{path}/source"),
                 format!("this USB device is already passed through by {first_path}"),
                 "remove one of the two <hostdev> elements: libvirt refuses the same host device twice",
             );
+        }
+        if second.bus != 0 && second.device != 0 {
+            by_address.entry((second.bus, second.device)).or_insert(j);
+        } else {
+            by_ids.entry((second.vendor, second.product)).or_insert(j);
         }
     }
 }

@@ -163,6 +163,9 @@ impl Devices {
         let mut sorted: Vec<&Device> = self.list.iter().collect();
         // Stable: devices of one kind keep their order, as libvirt keeps them.
         sorted.sort_by_key(|d| d.rank());
+        if crate::node::writing_skeleton() {
+            sorted.retain(|d| !matches!(d, Device::Unmodelled { .. }));
+        }
         ElementBuilder::new("devices")
             .opt_child(
                 self.emulator

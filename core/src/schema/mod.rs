@@ -9,7 +9,6 @@
 
 #[rustfmt::skip]
 mod generated;
-pub mod modelled;
 
 use std::collections::{HashMap, HashSet};
 
@@ -282,7 +281,6 @@ pub fn check_names(root: &Element, diags: &mut Diagnostics) {
         };
         c.check_element(root, r, "/domain");
     }
-    report_kept(root, diags);
 }
 
 impl Checker<'_> {
@@ -521,22 +519,25 @@ fn present(el: &Element) -> impl Iterator<Item = (&str, &str)> {
 
 /// Reports, at info severity, the topmost elements and the attributes that the schema
 /// allows but the typed model does not read: vmxml keeps them as written.
-pub fn report_kept(root: &Element, diags: &mut Diagnostics) {
+pub fn report_kept(root: &Element, skeleton: &Element, diags: &mut Diagnostics) {
     if root.name != "domain" || foreign(root) {
         return;
     }
     if let Some(r) = rule(None, "domain") {
-        kept(root, r, "domain", "/domain", diags);
+        kept(root, r, skeleton, "/domain", diags);
     }
 }
 
-fn kept(el: &Element, r: &Rule, model_path: &str, path: &str, diags: &mut Diagnostics) {
-    let Some(attrs) = modelled::modelled(model_path) else {
-        return;
-    };
+/// Walks the document beside its skeleton (what the model wrote without kept parts): what
+/// the skeleton lacks is kept as written.
+fn kept(el: &Element, r: &Rule, skeleton: &Element, path: &str, diags: &mut Diagnostics) {
     for a in &el.attrs {
         let allowed = r.any_attribute() || r.attr(&a.name).is_some();
-        if foreign_attr(&a.name) || attrs.contains(&a.name.as_str()) || !allowed {
+        if foreign_attr(&a.name)
+            || skeleton.attr(&a.name).is_some()
+            || legacy_attr(&el.name, &a.name).is_some()
+            || !allowed
+        {
             continue;
         }
         diags.info(
@@ -552,7 +553,14 @@ fn kept(el: &Element, r: &Rule, model_path: &str, path: &str, diags: &mut Diagno
     if r.any_element() || el.name == "metadata" {
         return;
     }
+    let mut twins: HashMap<&str, Vec<&Element>> = HashMap::new();
+    for e in skeleton.elements() {
+        twins.entry(e.name.as_str()).or_default().push(e);
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
     for (child, child_path) in child_paths(el, path) {
+        let k = seen.entry(child.name.as_str()).or_default();
+        *k += 1;
         // Extensions, <metadata> and 2008 spellings are kept by design, and names the
         // schema does not allow are errors already.
         if foreign(child)
@@ -562,13 +570,13 @@ fn kept(el: &Element, r: &Rule, model_path: &str, path: &str, diags: &mut Diagno
         {
             continue;
         }
-        let child_model = format!("{model_path}/{}", child.name);
-        if modelled::modelled(&child_model).is_some() {
-            if let Some(cr) = rule(Some(&el.name), &child.name) {
-                kept(child, cr, &child_model, &child_path, diags);
-            }
-        } else {
-            diags.info(
+        let twin = twins
+            .get(child.name.as_str())
+            .and_then(|t| t.get(*k - 1).copied());
+        match (twin, rule(Some(&el.name), &child.name)) {
+            (Some(twin), Some(cr)) => kept(child, cr, twin, &child_path, diags),
+            (Some(_), None) => {}
+            (None, _) => diags.info(
                 "I-KEPT",
                 child_path,
                 format!(
@@ -576,7 +584,7 @@ fn kept(el: &Element, r: &Rule, model_path: &str, path: &str, diags: &mut Diagno
                     child.name
                 ),
                 "vmxml writes it back unchanged; edit it in the XML, not in the wizard",
-            );
+            ),
         }
     }
 }

@@ -169,7 +169,8 @@ fn kept_reports_only_the_topmost_unmodelled_part() {
         "<controller type='usb' index='0'><address type='pci' bus='0x00'/></controller>",
         "<vcpu placement='static'>2</vcpu><cputune><shares>2048</shares></cputune>",
     );
-    let kept: Vec<(String, String)> = schema_diags(&xml)
+    let kept: Vec<(String, String)> = crate::check(&xml)
+        .diagnostics
         .into_iter()
         .filter(|d| d.code == "I-KEPT")
         .map(|d| (d.path, d.message))
