@@ -24,3 +24,18 @@ pub fn codes_of(xml: &str) -> Vec<String> {
         .map(|d| d.code)
         .collect()
 }
+
+/// The first device of a `<devices>` fragment, read inside a minimal domain.
+pub fn first_device(devices: &str) -> crate::devices::Device {
+    let d = domain_from(&format!(
+        "<domain type='kvm'><devices>{devices}</devices></domain>"
+    ));
+    d.devices
+        .and_then(|d| d.list.into_iter().next())
+        .expect("the fragment has a device")
+}
+
+/// A complete, valid domain around a `<devices>` fragment, for rule tests.
+pub fn domain_with_devices(devices: &str) -> String {
+    format!("<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type></os><devices>{devices}</devices></domain>")
+}

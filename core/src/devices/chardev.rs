@@ -910,7 +910,7 @@ fn check_reconnect(source: &Element, source_path: &str, diags: &mut Diagnostics)
 mod tests {
     use super::*;
     use crate::devices::Device;
-    use crate::test_support::{codes_of, domain_from, xml_of};
+    use crate::test_support::{codes_of, domain_from, domain_with_devices, xml_of};
 
     fn devices_of(xml: &str) -> Vec<Device> {
         let d = domain_from(&format!(
@@ -927,7 +927,7 @@ mod tests {
     }
 
     fn domain(devices: &str) -> String {
-        format!("<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type></os><devices>{devices}</devices></domain>")
+        domain_with_devices(devices)
     }
 
     fn codes(devices: &str) -> Vec<String> {

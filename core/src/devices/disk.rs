@@ -425,13 +425,10 @@ pub fn validate_all(devices: &[(&Device, String)], _cx: &Context, diags: &mut Di
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::{codes_of, domain_from, xml_of};
+    use crate::test_support::{codes_of, domain_with_devices, first_device, xml_of};
 
     fn disk_of(xml: &str) -> Disk {
-        let d = domain_from(&format!(
-            "<domain type='xen'><devices>{xml}</devices></domain>"
-        ));
-        match d.devices.unwrap().list.remove(0) {
+        match first_device(xml) {
             Device::Disk(d) => d,
             other => panic!("not a disk: {other:?}"),
         }
@@ -481,7 +478,7 @@ mod tests {
     }
 
     fn codes(devices: &str) -> Vec<String> {
-        codes_of(&format!("<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type></os><devices>{devices}</devices></domain>"))
+        codes_of(&domain_with_devices(devices))
     }
 
     #[test]

@@ -633,13 +633,10 @@ pub fn validate_all(devices: &[(&Device, String)], _cx: &Context, diags: &mut Di
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::{codes_of, domain_from, xml_of};
+    use crate::test_support::{codes_of, domain_with_devices, first_device, xml_of};
 
     fn graphics_of(xml: &str) -> Graphics {
-        let d = domain_from(&format!(
-            "<domain type='kvm'><devices>{xml}</devices></domain>"
-        ));
-        match d.devices.unwrap().list.remove(0) {
+        match first_device(xml) {
             Device::Graphics(g) => g,
             other => panic!("not graphics: {other:?}"),
         }
@@ -798,7 +795,7 @@ mod tests {
     }
 
     fn codes(devices: &str) -> Vec<String> {
-        codes_of(&format!("<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type></os><devices>{devices}</devices></domain>"))
+        codes_of(&domain_with_devices(devices))
     }
 
     fn has(devices: &str, code: &str) -> bool {

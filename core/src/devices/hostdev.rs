@@ -547,26 +547,17 @@ fn usb_match(first: &UsbNumbers, second: &UsbNumbers) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::{codes_of, domain_from, xml_of};
+    use crate::test_support::{codes_of, domain_with_devices, first_device, xml_of};
 
     fn hostdev_of(xml: &str) -> Hostdev {
-        let d = domain_from(&format!(
-            "<domain type='kvm'><devices>{xml}</devices></domain>"
-        ));
-        match d
-            .devices
-            .map(|d| d.list)
-            .unwrap_or_default()
-            .into_iter()
-            .next()
-        {
+        match Some(first_device(xml)) {
             Some(Device::Hostdev(h)) => h,
             other => panic!("not a hostdev: {other:?}"),
         }
     }
 
     fn domain(devices: &str) -> String {
-        format!("<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type></os><devices>{devices}</devices></domain>")
+        domain_with_devices(devices)
     }
 
     fn has(devices: &str, code: &str) -> bool {

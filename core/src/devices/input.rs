@@ -222,13 +222,10 @@ impl Input {
 mod tests {
     use super::*;
     use crate::devices::Device;
-    use crate::test_support::{codes_of, domain_from, xml_of};
+    use crate::test_support::{codes_of, first_device, xml_of};
 
     fn input_of(xml: &str) -> Input {
-        let d = domain_from(&format!(
-            "<domain type='kvm'><devices>{xml}</devices></domain>"
-        ));
-        match d.devices.unwrap().list.remove(0) {
+        match first_device(xml) {
             Device::Input(i) => i,
             other => panic!("not an input: {other:?}"),
         }

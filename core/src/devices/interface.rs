@@ -582,13 +582,10 @@ fn check_endpoint_address(a: &str, mcast: bool, at: &str, diags: &mut Diagnostic
 mod tests {
     use super::*;
     use crate::devices::Device;
-    use crate::test_support::{codes_of, domain_from, xml_of};
+    use crate::test_support::{codes_of, domain_with_devices, first_device, xml_of};
 
     fn iface_of(xml: &str) -> Interface {
-        let d = domain_from(&format!(
-            "<domain type='kvm'><devices>{xml}</devices></domain>"
-        ));
-        match d.devices.unwrap().list.remove(0) {
+        match first_device(xml) {
             Device::Interface(i) => i,
             other => panic!("not an interface: {other:?}"),
         }
@@ -716,7 +713,7 @@ mod tests {
     }
 
     fn codes(devices: &str) -> Vec<String> {
-        codes_of(&format!("<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type></os><devices>{devices}</devices></domain>"))
+        codes_of(&domain_with_devices(devices))
     }
 
     fn has(devices: &str, code: &str) -> bool {
