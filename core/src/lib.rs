@@ -15,6 +15,7 @@ pub mod clock;
 pub mod devices;
 pub mod domain;
 pub mod features;
+pub mod highlight;
 pub mod lifecycle;
 pub mod memory;
 pub mod os;

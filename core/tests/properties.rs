@@ -229,6 +229,15 @@ proptest! {
     }
 
     #[test]
+    fn highlighting_covers_any_text_exactly(s in "[<>/='\"a-z \n!?\\-\\[\\]é]{0,200}") {
+        let joined: String = vmxml_core::highlight::tokens(&s).iter().map(|t| t.text).collect();
+        prop_assert_eq!(&joined, &s);
+        let lines = vmxml_core::highlight::lines(&s);
+        let rejoined: Vec<String> = lines.iter().map(|l| l.iter().map(|t| t.text).collect()).collect();
+        prop_assert_eq!(rejoined.join("\n") + if s.ends_with('\n') { "\n" } else { "" }, s);
+    }
+
+    #[test]
     fn random_text_around_xml_never_panics(s in "[<>/='\"a-z &;#x0-9!\\[\\]?-]{0,300}") {
         let _ = vmxml_core::check(&s);
         let _ = vmxml_core::check(&format!("<domain type='kvm'>{s}</domain>"));
