@@ -173,6 +173,8 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Document, (XmlError, LineIndex)> {
 }
 
 pub fn parse(text: &str) -> Result<Document, (XmlError, LineIndex)> {
+    // A byte-order mark is invisible in editors: positions count from after it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines = LineIndex::new(text);
     match parse_root(text) {
         Ok(root) => Ok(Document { root, lines }),
@@ -255,8 +257,9 @@ fn parse_root(text: &str) -> Result<Element, XmlError> {
             }
         };
         // Skip leading whitespace so spans point at the '<'.
-        let tag_start = before + text[before.min(text.len())..].len()
-            - text[before.min(text.len())..].trim_start().len();
+        let tag_start = text
+            .get(before..)
+            .map_or(before, |rest| before + rest.len() - rest.trim_start().len());
         match event {
             Event::Start(start) | Event::Empty(start) if root.is_some() && stack.is_empty() => {
                 let _ = start;

@@ -170,3 +170,20 @@ fn mismatched_and_unclosed_tags() {
         "E-XML-SYNTAX"
     );
 }
+
+/// Found by the fuzzer: a byte-order mark followed by a space sliced inside the BOM.
+#[test]
+fn byte_order_mark() {
+    let r = vmxml_core::check_bytes(b"\xef\xbb\xbf <1uid>x</uuid>");
+    assert_eq!(r.diagnostics[0].code, "E-XML-SYNTAX");
+    let r =
+        vmxml_core::check_bytes(b"\xef\xbb\xbf<domain type='kvm'>\n  <name>a/b</name>\n</domain>");
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "E-NAME-SLASH")
+        .expect("read past the BOM");
+    assert_eq!((d.line, d.column), (Some(2), Some(3)));
+    let crash = include_bytes!("fuzz-regressions/bom-space.xml");
+    let _ = vmxml_core::check_bytes(crash);
+}
