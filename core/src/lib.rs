@@ -138,6 +138,36 @@ pub fn validate(domain: &Domain) -> Vec<Diagnostic> {
     settle(diags.into_vec())
 }
 
+/// What the wizard shows for a design: the XML as vmxml writes it and every diagnostic,
+/// located in that XML.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesignReport {
+    pub xml: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn design_report(domain: &Domain) -> DesignReport {
+    let xml = write(domain);
+    let mut diagnostics = validate(domain);
+    if let Ok(doc) = xml::parse(&xml) {
+        locate_all(&mut diagnostics, &doc.root, &doc.lines);
+    }
+    diagnostics.sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0), d.severity));
+    DesignReport { xml, diagnostics }
+}
+
+/// The first and last line (1-based) of the element a path names in a document, for
+/// highlighting it; a missing element gives its nearest existing ancestor.
+pub fn element_lines(doc: &xml::Document, path: &str) -> Option<(u32, u32)> {
+    let index = PathIndex::new(&doc.root);
+    let el = index.element(path)?;
+    let (first, _) = doc.lines.line_col(el.span.start);
+    let (last, _) = doc
+        .lines
+        .line_col(el.end.saturating_sub(1).max(el.span.start));
+    Some((first, last))
+}
+
 /// The document as vmxml writes it: libvirt's order and `virsh dumpxml`'s layout.
 pub fn write(domain: &Domain) -> String {
     xml::write_document(&domain.write())
@@ -203,6 +233,18 @@ impl<'a> PathIndex<'a> {
         PathIndex { elements }
     }
 
+    /// The element a path names, or its nearest existing ancestor (attributes name their
+    /// element).
+    fn element(&self, path: &str) -> Option<&'a Element> {
+        let mut p = path.rsplit_once("/@").map_or(path, |(e, _)| e);
+        loop {
+            if let Some(el) = self.elements.get(p) {
+                return Some(el);
+            }
+            p = p.rsplit_once('/')?.0;
+        }
+    }
+
     fn locate(&self, path: &str) -> Option<usize> {
         let (element_path, attr) = match path.rsplit_once("/@") {
             Some((e, a)) => (e, Some(a)),
@@ -223,5 +265,38 @@ impl<'a> PathIndex<'a> {
             p = parent;
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn element_lines_span_the_whole_element() {
+        let doc = crate::xml::parse("<domain>\n  <devices>\n    <disk>\n      <target dev='vda'/>\n    </disk>\n  </devices>\n</domain>\n").unwrap();
+        assert_eq!(
+            super::element_lines(&doc, "/domain/devices/disk"),
+            Some((3, 5))
+        );
+        assert_eq!(
+            super::element_lines(&doc, "/domain/devices/disk/target/@dev"),
+            Some((4, 4))
+        );
+        assert_eq!(
+            super::element_lines(&doc, "/domain/devices/interface"),
+            Some((2, 6))
+        );
+    }
+
+    #[test]
+    fn design_report_locates_model_diagnostics() {
+        let mut d = crate::Domain::default();
+        d.name = Some("a/b".into());
+        let r = super::design_report(&d);
+        let slash = r
+            .diagnostics
+            .iter()
+            .find(|x| x.code == "E-NAME-SLASH")
+            .unwrap();
+        assert_eq!((slash.line, slash.column), (Some(2), Some(3)));
     }
 }

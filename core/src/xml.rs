@@ -44,6 +44,9 @@ pub struct Element {
     /// Span of the start tag.
     #[serde(skip)]
     pub span: Span,
+    /// Offset just past the end tag (or past `/>`).
+    #[serde(skip)]
+    pub end: usize,
 }
 
 impl Element {
@@ -284,7 +287,8 @@ fn parse_root(text: &str) -> Result<Element, XmlError> {
             }
             Event::Empty(start) => {
                 let end = reader.buffer_position() as usize;
-                let el = element_from(text, &start, Span::new(tag_start, end))?;
+                let mut el = element_from(text, &start, Span::new(tag_start, end))?;
+                el.end = end;
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(Node::Element(el)),
                     None => root = Some(el),
@@ -292,7 +296,8 @@ fn parse_root(text: &str) -> Result<Element, XmlError> {
             }
             Event::End(_) => {
                 // check_end_names guarantees the stack is not empty and the names match.
-                if let Some(el) = stack.pop() {
+                if let Some(mut el) = stack.pop() {
+                    el.end = reader.buffer_position() as usize;
                     match stack.last_mut() {
                         Some(parent) => parent.children.push(Node::Element(el)),
                         None => root = Some(el),
@@ -485,6 +490,7 @@ fn element_from(text: &str, start: &BytesStart, span: Span) -> Result<Element, X
         attrs,
         children: Vec::new(),
         span,
+        end: span.end,
     })
 }
 
