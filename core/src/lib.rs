@@ -289,8 +289,10 @@ mod tests {
 
     #[test]
     fn design_report_locates_model_diagnostics() {
-        let mut d = crate::Domain::default();
-        d.name = Some("a/b".into());
+        let d = crate::Domain {
+            name: Some("a/b".into()),
+            ..Default::default()
+        };
         let r = super::design_report(&d);
         let slash = r
             .diagnostics
