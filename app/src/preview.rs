@@ -1,0 +1,162 @@
+//! The live preview: the XML as core writes it, highlighted by building DOM nodes from
+//! core's tokens (never from HTML), with line numbers, a mark on every line that has a
+//! diagnostic, and a band over the element of the field that has focus.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use vmxml_core::highlight::{self, TokenKind};
+use vmxml_core::{Diagnostic, Severity};
+
+use crate::diagnostics::go_to;
+use crate::state::use_studio;
+
+/// One line of highlighted text: a key that stays the same while the line does, so only
+/// changed lines are rebuilt on a keystroke, and its tokens.
+#[derive(Clone, PartialEq)]
+pub struct Line {
+    key: String,
+    tokens: Vec<(TokenKind, String)>,
+}
+
+pub fn highlighted_lines(text: &str) -> Vec<Line> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    highlight::lines(text)
+        .into_iter()
+        .map(|tokens| {
+            let content: String = tokens.iter().map(|t| t.text).collect();
+            let n = seen.entry(content.clone()).or_default();
+            *n += 1;
+            Line {
+                key: format!("{n}\u{1}{content}"),
+                tokens: tokens
+                    .into_iter()
+                    .map(|t| (t.kind, t.text.to_string()))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn token_class(kind: TokenKind) -> &'static str {
+    match kind {
+        TokenKind::Punctuation => "tok tok--punct",
+        TokenKind::Element => "tok tok--element",
+        TokenKind::Attribute => "tok tok--attr",
+        TokenKind::Value => "tok tok--value",
+        TokenKind::Text => "tok tok--text",
+        TokenKind::Comment => "tok tok--comment",
+        TokenKind::Declaration => "tok tok--decl",
+        TokenKind::Space => "tok",
+    }
+}
+
+/// The worst severity on each line.
+pub fn line_marks(diagnostics: &[Diagnostic]) -> Vec<(u32, Severity, String)> {
+    let mut worst: HashMap<u32, (Severity, String)> = HashMap::new();
+    for d in diagnostics {
+        let Some(line) = d.line else { continue };
+        let e = worst.entry(line).or_insert((d.severity, String::new()));
+        if d.severity < e.0 {
+            e.0 = d.severity;
+        }
+        if !e.1.is_empty() {
+            e.1.push('\n');
+        }
+        e.1.push_str(&d.message);
+    }
+    let mut v: Vec<(u32, Severity, String)> =
+        worst.into_iter().map(|(l, (s, m))| (l, s, m)).collect();
+    v.sort_by_key(|(l, _, _)| *l);
+    v
+}
+
+/// Highlighted text with a gutter and marks. Used by the design preview and the import editor.
+#[component]
+pub fn CodeView(
+    lines: Memo<Vec<Line>>,
+    marks: Signal<Vec<(u32, Severity, String)>>,
+    #[prop(optional)] band: Option<Signal<Option<(u32, u32)>>>,
+    #[prop(optional)] on_mark: Option<Callback<u32>>,
+) -> impl IntoView {
+    let gutter = move || {
+        let n = lines.with(|l| l.len());
+        let mut s = String::with_capacity(n * 4);
+        for i in 1..=n {
+            s.push_str(&i.to_string());
+            s.push('\n');
+        }
+        s
+    };
+    view! {
+        <div class="code">
+            <pre class="code__gutter" aria-hidden="true">{gutter}</pre>
+            <div class="code__body">
+                <div class="code__overlay" aria-hidden="true">
+                    {move || band.and_then(|b| b.get()).map(|(first, last)| view! {
+                        <div
+                            class="code__band"
+                            style:top=format!("calc({} * var(--code-line))", first.saturating_sub(1))
+                            style:height=format!("calc({} * var(--code-line))", last.saturating_sub(first) + 1)
+                        ></div>
+                    })}
+                    {move || marks.get().into_iter().map(|(line, severity, message)| {
+                        let class = format!("code__mark code__mark--{}", severity.as_str());
+                        view! {
+                            <div
+                                class=class
+                                title=message
+                                data-line=line
+                                style:top=format!("calc({} * var(--code-line))", line.saturating_sub(1))
+                                on:click=move |_| if let Some(cb) = on_mark { cb.run(line) }
+                            ></div>
+                        }
+                    }).collect_view()}
+                </div>
+                <pre class="code__text" data-testid="code-text"><For
+                    each=move || lines.get()
+                    key=|line| line.key.clone()
+                    children=|line| view! {
+                        <div class="code__line">
+                            {line.tokens.into_iter().map(|(kind, text)| view! {
+                                <span class=token_class(kind)>{text}</span>
+                            }).collect_view()}
+                        </div>
+                    }
+                /></pre>
+            </div>
+        </div>
+    }
+}
+
+/// The design's XML.
+#[component]
+pub fn Preview() -> impl IntoView {
+    let studio = use_studio();
+    let lines = Memo::new(move |_| studio.report.with(|r| highlighted_lines(&r.xml)));
+    let marks = Signal::derive(move || studio.report.with(|r| line_marks(&r.diagnostics)));
+    let band = Signal::derive(move || {
+        let path = studio.focus.get()?;
+        studio.report.with(|r| {
+            let doc = vmxml_core::xml::parse(&r.xml).ok()?;
+            vmxml_core::element_lines(&doc, &path)
+        })
+    });
+    let on_mark = Callback::new(move |line: u32| {
+        let first = studio
+            .report
+            .with(|r| r.diagnostics.iter().find(|d| d.line == Some(line)).cloned());
+        if let Some(d) = first {
+            go_to(studio, &d);
+        }
+    });
+    view! {
+        <section class="preview" aria-label="Domain XML preview" data-testid="preview">
+            <div class="preview__head">
+                <h2 class="preview__title">"Domain XML"</h2>
+                <span class="preview__file">{move || studio.domain.with(crate::download::file_name)}</span>
+            </div>
+            <CodeView lines marks band on_mark />
+        </section>
+    }
+}

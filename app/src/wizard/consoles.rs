@@ -1,0 +1,8 @@
+//! Consoles page (placeholder until the device editors land).
+
+use leptos::prelude::*;
+
+#[component]
+pub fn Consoles() -> impl IntoView {
+    view! { <p class="group__intro">"Coming soon."</p> }
+}

@@ -1,0 +1,8 @@
+//! Display page (placeholder until the device editors land).
+
+use leptos::prelude::*;
+
+#[component]
+pub fn Display() -> impl IntoView {
+    view! { <p class="group__intro">"Coming soon."</p> }
+}

@@ -1,0 +1,8 @@
+//! HostDevices page (placeholder until the device editors land).
+
+use leptos::prelude::*;
+
+#[component]
+pub fn HostDevices() -> impl IntoView {
+    view! { <p class="group__intro">"Coming soon."</p> }
+}

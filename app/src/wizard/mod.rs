@@ -1,0 +1,123 @@
+//! The wizard: a stepper that shows where you are and which pages have problems, and the
+//! current page.
+
+mod basics;
+mod consoles;
+mod cpu_memory;
+mod display;
+mod features;
+mod hostdevs;
+mod network;
+mod os_boot;
+pub mod review;
+mod storage;
+
+use leptos::prelude::*;
+use vmxml_core::Severity;
+
+use crate::pages::Page;
+use crate::state::use_studio;
+
+/// How many errors and warnings belong to a page.
+fn page_counts(page: Page) -> impl Fn() -> (usize, usize) + Copy + Send + Sync + 'static {
+    let studio = use_studio();
+    move || {
+        studio.report.with(|r| {
+            r.diagnostics
+                .iter()
+                .filter(|d| Page::for_path(&d.path) == page)
+                .fold((0, 0), |(e, w), d| match d.severity {
+                    Severity::Error => (e + 1, w),
+                    Severity::Warning => (e, w + 1),
+                    Severity::Info => (e, w),
+                })
+        })
+    }
+}
+
+#[component]
+pub fn Stepper() -> impl IntoView {
+    let studio = use_studio();
+    view! {
+        <nav class="stepper" aria-label="Wizard steps">
+            <ol class="stepper__list">
+                {Page::ALL.iter().enumerate().map(|(i, &page)| {
+                    let counts = page_counts(page);
+                    let current = move || studio.page.get() == page;
+                    view! {
+                        <li>
+                            <button
+                                type="button"
+                                class="stepper__step"
+                                class:stepper__step--current=current
+                                class:stepper__step--error=move || { counts().0 > 0 }
+                                class:stepper__step--warning=move || { counts().0 == 0 && counts().1 > 0 }
+                                aria-current=move || current().then_some("step")
+                                data-testid=format!("step-{}", page.slug())
+                                on:click=move |_| studio.page.set(page)
+                            >
+                                <span class="stepper__number">{i + 1}</span>
+                                <span class="stepper__title">{page.title()}</span>
+                                {move || {
+                                    let (e, w) = counts();
+                                    let (n, class, what) = if e > 0 { (e, "stepper__badge stepper__badge--error", "error") } else { (w, "stepper__badge stepper__badge--warning", "warning") };
+                                    (n > 0).then(|| view! { <span class=class title=format!("{n} {what}(s)")>{n}</span> })
+                                }}
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </nav>
+    }
+}
+
+#[component]
+pub fn Wizard() -> impl IntoView {
+    let studio = use_studio();
+    let body = move || match studio.page.get() {
+        Page::Basics => basics::Basics().into_any(),
+        Page::OsBoot => os_boot::OsBoot().into_any(),
+        Page::CpuMemory => cpu_memory::CpuMemory().into_any(),
+        Page::Storage => storage::Storage().into_any(),
+        Page::Network => network::Network().into_any(),
+        Page::Display => display::Display().into_any(),
+        Page::Consoles => consoles::Consoles().into_any(),
+        Page::HostDevices => hostdevs::HostDevices().into_any(),
+        Page::Features => features::Features().into_any(),
+        Page::Review => review::Review().into_any(),
+    };
+    view! {
+        <div class="wizard">
+            <Stepper />
+            <section class="wizard__page" data-testid=move || format!("page-{}", studio.page.get().slug())>
+                <h2 class="wizard__title">{move || studio.page.get().title()}</h2>
+                {body}
+                <div class="wizard__nav">
+                    {move || studio.page.get().previous().map(|p| view! {
+                        <button type="button" class="button button--secondary" data-testid="back" on:click=move |_| studio.page.set(p)>{format!("← {}", p.title())}</button>
+                    })}
+                    {move || studio.page.get().next().map(|p| view! {
+                        <button type="button" class="button" data-testid="next" on:click=move |_| studio.page.set(p)>{format!("{} →", p.title())}</button>
+                    })}
+                </div>
+            </section>
+        </div>
+    }
+}
+
+/// A group of fields with a heading.
+#[component]
+pub fn Group(
+    title: &'static str,
+    #[prop(optional)] intro: &'static str,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <fieldset class="group">
+            <legend class="group__title">{title}</legend>
+            {(!intro.is_empty()).then(|| view! { <p class="group__intro">{intro}</p> })}
+            {children()}
+        </fieldset>
+    }
+}

@@ -1,0 +1,8 @@
+//! Network page (placeholder until the device editors land).
+
+use leptos::prelude::*;
+
+#[component]
+pub fn Network() -> impl IntoView {
+    view! { <p class="group__intro">"Coming soon."</p> }
+}
