@@ -173,6 +173,22 @@ impl<'a> Cursor<'a> {
         ))
     }
 
+    /// Takes the first child element of that name unless it is completely empty (`<mac/>`):
+    /// an empty element says nothing a model field could hold, so it is left in place to be
+    /// written back as it was, rather than taken and lost.
+    pub fn child_with_content(&mut self, name: &str) -> Option<Cursor<'a>> {
+        let first = self.el.elements().find(|e| e.name == name)?;
+        let empty = first.attrs.is_empty()
+            && first
+                .children
+                .iter()
+                .all(|n| matches!(n, Node::Text(t) if t.trim().is_empty()));
+        if empty {
+            return None;
+        }
+        self.child(name)
+    }
+
     /// Takes every child element of that name.
     pub fn children(&mut self, name: &str) -> Vec<Cursor<'a>> {
         let idx = self.child_indexes(name);

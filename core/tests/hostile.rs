@@ -187,3 +187,23 @@ fn byte_order_mark() {
     let crash = include_bytes!("fuzz-regressions/bom-space.xml");
     let _ = vmxml_core::check_bytes(crash);
 }
+
+/// Found by the fuzzer: an empty element the model takes must not be dropped on write, or
+/// writing is not a fixed point (`<source/>` before the real `<source>` of a disk).
+#[test]
+fn empty_elements_survive_and_writing_is_a_fixed_point() {
+    let crash = include_str!("fuzz-regressions/empty-source-first.xml");
+    for doc in [
+        crash,
+        "<domain type='kvm'><devices><disk type='file'><source/><source file='/x'/><target dev='vda'/></disk></devices></domain>",
+        "<domain type='kvm'><devices><interface type='network'><mac/><source network='d'/><target/><model/><script/></interface></devices></domain>",
+        "<domain type='kvm'><devices><serial type='pty'><source/><target/></serial><console type='pty'><target/></console></devices></domain>",
+        "<domain type='kvm'><devices><hostdev mode='subsystem' type='usb'><source/></hostdev></devices></domain>",
+    ] {
+        let once = vmxml_core::format(doc).expect("well-formed");
+        let twice = vmxml_core::format(&once).expect("well-formed");
+        assert_eq!(once, twice, "{doc}");
+        let count = |s: &str| s.matches('<').count() - s.matches("</").count();
+        assert_eq!(count(doc), count(&once), "no element lost: {doc}\n{once}");
+    }
+}

@@ -281,7 +281,7 @@ pub struct CharDevice {
 
 /// Takes the first `<source>` and its `path`.
 fn read_path_source(c: &mut Cursor) -> (Option<String>, Extra) {
-    match c.child("source") {
+    match c.child_with_content("source") {
         Some(mut s) => (s.attr("path").map(str::to_string), s.finish()),
         None => (None, Extra::default()),
     }
@@ -293,7 +293,7 @@ fn is_plain(el: &Element, attr: &str) -> bool {
 }
 
 fn read_tcp(c: &mut Cursor, diags: &mut Diagnostics) -> CharSource {
-    let (mode, host, service, extra) = match c.child("source") {
+    let (mode, host, service, extra) = match c.child_with_content("source") {
         Some(mut s) => (
             s.attr("mode").map(SourceMode::parse),
             s.attr("host").map(str::to_string),
@@ -406,7 +406,7 @@ impl CharDevice {
             "null" => CharSource::Null,
             "tcp" => read_tcp(&mut c, diags),
             "udp" => read_udp(&mut c),
-            "unix" => match c.child("source") {
+            "unix" => match c.child_with_content("source") {
                 Some(mut s) => CharSource::Unix {
                     mode: s.attr("mode").map(SourceMode::parse),
                     path: s.attr("path").map(str::to_string),
@@ -432,7 +432,7 @@ impl CharDevice {
                 }
             }
         };
-        let (target_type, target_port, target_extra) = match c.child("target") {
+        let (target_type, target_port, target_extra) = match c.child_with_content("target") {
             Some(mut t) => {
                 let target_type = t.attr("type").map(str::to_string);
                 // Only a port written exactly as vmxml would write it is modelled; any other

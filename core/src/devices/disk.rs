@@ -187,7 +187,7 @@ impl Disk {
         let source = match disk_type.as_str() {
             "file" | "block" => {
                 let attr = if disk_type == "file" { "file" } else { "dev" };
-                let (value, extra) = match c.child("source") {
+                let (value, extra) = match c.child_with_content("source") {
                     Some(mut s) => (s.attr(attr).map(str::to_string), s.finish()),
                     None => (None, Extra::default()),
                 };

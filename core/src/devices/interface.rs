@@ -169,7 +169,7 @@ pub struct Interface {
 
 /// Takes `<name attr=...>`, with the element's other parts kept.
 fn read_part(c: &mut Cursor, name: &str, attr: &str) -> (Option<String>, Extra) {
-    match c.child(name) {
+    match c.child_with_content(name) {
         Some(mut p) => (p.attr(attr).map(str::to_string), p.finish()),
         None => (None, Extra::default()),
     }
@@ -227,7 +227,7 @@ fn anchor_in_write_order(el: &Element, source: &InterfaceSource, extra: &mut Ext
 type Endpoint = (Option<String>, Option<i32>, Extra);
 
 fn read_endpoint(c: &mut Cursor, diags: &mut Diagnostics) -> Endpoint {
-    match c.child("source") {
+    match c.child_with_content("source") {
         Some(mut s) => {
             let address = s.attr("address").map(str::to_string);
             let port = s.attr_parsed("port", diags, |v| parse_i32("port", v));
