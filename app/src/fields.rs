@@ -3,6 +3,7 @@
 //! `data-path` so a diagnostic can take the person to it.
 
 use leptos::prelude::*;
+use vmxml_core::devices::Device;
 use vmxml_core::{Domain, Severity};
 
 use crate::state::use_studio;
@@ -276,6 +277,191 @@ pub fn CheckField(
             </label>
             {(!help.is_empty()).then(|| view! { <p class="field__help">{help}</p> })}
         </div>
+    }
+}
+
+// ---- Device lists, shared by the device pages ------------------------------------------
+//
+// A page lists the devices written as one element name (`disk`, `serial`, ...); a card reads
+// and writes the `n`-th of them (0-based) by index, so typing never re-renders the list.
+
+/// How many devices are written as `<name>`.
+pub fn device_count(d: &Domain, name: &str) -> usize {
+    d.devices.as_ref().map_or(0, |x| {
+        x.list
+            .iter()
+            .filter(|dev| dev.element_name() == name)
+            .count()
+    })
+}
+
+/// The position in `Devices::list` of the `n`-th device written as `<name>`.
+pub fn device_position(d: &Domain, name: &str, n: usize) -> Option<usize> {
+    d.devices
+        .as_ref()?
+        .list
+        .iter()
+        .enumerate()
+        .filter(|(_, dev)| dev.element_name() == name)
+        .nth(n)
+        .map(|(i, _)| i)
+}
+
+pub fn device_at<'a>(d: &'a Domain, name: &str, n: usize) -> Option<&'a Device> {
+    let i = device_position(d, name, n)?;
+    d.devices.as_ref()?.list.get(i)
+}
+
+pub fn device_at_mut<'a>(d: &'a mut Domain, name: &str, n: usize) -> Option<&'a mut Device> {
+    let i = device_position(d, name, n)?;
+    d.devices.as_mut()?.list.get_mut(i)
+}
+
+/// Swaps the `n`-th `<name>` device with the one before (`up`) or after it. The writer groups
+/// devices by kind, so only the order among devices of one kind matters.
+pub fn move_device(d: &mut Domain, name: &str, n: usize, up: bool) {
+    let other = if up {
+        n.checked_sub(1)
+    } else {
+        n.checked_add(1)
+    };
+    let (Some(a), Some(b)) = (
+        device_position(d, name, n),
+        other.and_then(|m| device_position(d, name, m)),
+    ) else {
+        return;
+    };
+    if let Some(x) = d.devices.as_mut() {
+        x.list.swap(a, b);
+    }
+}
+
+pub fn remove_device(d: &mut Domain, name: &str, n: usize) {
+    let Some(i) = device_position(d, name, n) else {
+        return;
+    };
+    if let Some(x) = d.devices.as_mut() {
+        x.list.remove(i);
+    }
+}
+
+/// The path diagnostics use for the `n`-th `<name>` device: `/domain/devices/disk[2]`.
+pub fn device_path(name: &str, n: usize, count: usize) -> String {
+    format!(
+        "/domain/devices/{}",
+        vmxml_core::node::step(name, n + 1, count)
+    )
+}
+
+/// An element as the preview writes it, for read-only display.
+pub fn element_text(el: &vmxml_core::xml::Element) -> String {
+    let mut out = String::new();
+    vmxml_core::xml::write_element(&mut out, el, 0);
+    out
+}
+
+/// The head of a device card: its title, then move up, move down and remove.
+#[component]
+pub fn CardHead(
+    /// Element name of the devices in this list (`disk`).
+    name: &'static str,
+    /// What one device is called in button labels (`disk`, `serial port`).
+    what: &'static str,
+    n: usize,
+    count: Signal<usize>,
+    title: Signal<String>,
+) -> impl IntoView {
+    let studio = use_studio();
+    let up = move |_: leptos::ev::MouseEvent| studio.edit(|d| move_device(d, name, n, true));
+    let down = move |_: leptos::ev::MouseEvent| studio.edit(|d| move_device(d, name, n, false));
+    let remove = move |_: leptos::ev::MouseEvent| studio.edit(|d| remove_device(d, name, n));
+    view! {
+        <div class="card__head">
+            <h3 class="card__title">{move || title.get()}</h3>
+            <button type="button" class="button button--icon" data-testid="move-up" aria-label=format!("Move {what} {} up", n + 1) disabled=n == 0 on:click=up>"↑"</button>
+            <button type="button" class="button button--icon" data-testid="move-down" aria-label=format!("Move {what} {} down", n + 1) disabled=move || { n + 1 >= count.get() } on:click=down>"↓"</button>
+            <button type="button" class="button button--icon button--danger" data-testid="remove" aria-label=format!("Remove {what} {}", n + 1) on:click=remove>"✕"</button>
+        </div>
+    }
+}
+
+/// Diagnostics about a device that no field of its card shows: those on the device itself,
+/// on elements, and on parts kept as written. `covered` are the path suffixes the card's
+/// fields show (`/target/@dev`).
+#[component]
+pub fn CardMessages(path: Signal<String>, covered: &'static [&'static str]) -> impl IntoView {
+    let studio = use_studio();
+    let messages = move || {
+        let base = path.get();
+        studio
+            .diagnostics_at(&base)
+            .into_iter()
+            .filter(|d| {
+                !covered
+                    .iter()
+                    .any(|s| crate::state::path_covers(&format!("{base}{s}"), &d.path))
+            })
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <ul class="field__messages" aria-live="polite">
+            {move || {
+                messages()
+                    .into_iter()
+                    .map(|d| {
+                        let class = format!("field__message field__message--{}", d.severity.as_str());
+                        view! {
+                            <li class=class>
+                                <span class="field__message-text">{d.message}</span>
+                                <span class="field__hint">{d.hint}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </ul>
+    }
+}
+
+/// A read-only card for a device vmxml does not model: shown, never changed or dropped.
+#[component]
+fn KeptCard(
+    name: &'static str,
+    label: &'static str,
+    n: usize,
+    count: Signal<usize>,
+) -> impl IntoView {
+    let studio = use_studio();
+    let path = Signal::derive(move || device_path(name, n, count.get()));
+    let xml = move || {
+        studio.domain.with(|d| match device_at(d, name, n) {
+            Some(dev) => element_text(&dev.write()),
+            None => String::new(),
+        })
+    };
+    view! {
+        <article class="card" data-testid="kept-card" data-path=move || path.get()>
+            <div class="card__head">
+                <h3 class="card__title">{format!("{label} {}", n + 1)}</h3>
+            </div>
+            <p class="kept">{format!("Kept as is: vmxml does not model <{name}>, so the wizard shows it read-only and writes it back exactly as it was.")}</p>
+            <pre class="kept">{xml}</pre>
+            <CardMessages path covered=&[] />
+        </article>
+    }
+}
+
+/// The devices of one element name that vmxml keeps as written (`controller`, `video`), as
+/// read-only cards; nothing when there are none.
+#[component]
+pub fn KeptDevices(name: &'static str, label: &'static str) -> impl IntoView {
+    let studio = use_studio();
+    let count = Memo::new(move |_| studio.domain.with(|d| device_count(d, name)));
+    let indices = move || (0..count.get()).collect::<Vec<usize>>();
+    view! {
+        <For each=indices key=|i| *i let:i>
+            <KeptCard name label n=i count=count.into() />
+        </For>
     }
 }
 

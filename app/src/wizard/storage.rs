@@ -1,8 +1,630 @@
-//! Storage page (placeholder until the device editors land).
+//! Storage: hard drives, CD-ROMs and floppies (`<disk>`), and the storage devices vmxml keeps
+//! as written (controllers, filesystems).
 
 use leptos::prelude::*;
+use vmxml_core::devices::disk::{Disk, DiskBus, DiskDevice, DiskDriver, DiskSource, DiskTarget};
+use vmxml_core::devices::Device;
+use vmxml_core::node::Extra;
+use vmxml_core::os::OsKind;
+use vmxml_core::{Domain, DomainType};
+
+use super::Group;
+use crate::fields::{
+    device_at, device_at_mut, device_count, device_path, CardHead, CardMessages, CheckField,
+    KeptDevices, SelectField, TextField,
+};
+use crate::state::{use_studio, Studio};
+
+const KIND: &str = "disk";
+
+/// Paths the disk card's fields show; other diagnostics go under the card.
+const COVERED: &[&str] = &[
+    "/@type",
+    "/@device",
+    "/source/@file",
+    "/source/@dev",
+    "/target/@dev",
+    "/target/@bus",
+    "/driver/@name",
+    "/driver/@type",
+    "/readonly",
+    "/shareable",
+];
+
+const TYPES: [(&str, &str); 2] = [
+    ("file", "file: an image file on the host"),
+    ("block", "block: a block device on the host"),
+];
+
+const DEVICES: [(&str, &str); 4] = [
+    ("disk", "disk: a hard drive"),
+    ("cdrom", "cdrom: a CD/DVD drive"),
+    ("floppy", "floppy: a floppy drive"),
+    ("lun", "lun: a SCSI LUN, commands passed through"),
+];
+
+const BUSES: [(&str, &str); 9] = [
+    ("", "(inferred from the target name)"),
+    ("virtio", "virtio: paravirtualized, the fastest"),
+    ("sata", "sata"),
+    ("scsi", "scsi"),
+    ("ide", "ide"),
+    ("usb", "usb"),
+    ("xen", "xen: Xen paravirtualized"),
+    ("fdc", "fdc: floppy controller"),
+    ("sd", "sd: SD card"),
+];
+
+const DRIVER_NAMES: [(&str, &str); 6] = [
+    ("", "(the hypervisor's default)"),
+    ("qemu", "qemu: QEMU/KVM"),
+    ("tap", "tap: Xen blktap"),
+    ("tap2", "tap2: Xen blktap2"),
+    ("phy", "phy: Xen, a host device"),
+    ("file", "file: Xen, a loopback file"),
+];
+
+const DRIVER_TYPES: [(&str, &str); 10] = [
+    ("", "(not set)"),
+    ("raw", "raw"),
+    ("qcow2", "qcow2"),
+    ("qed", "qed"),
+    ("vmdk", "vmdk"),
+    ("vdi", "vdi"),
+    ("vpc", "vpc"),
+    ("vhdx", "vhdx"),
+    ("bochs", "bochs"),
+    ("aio", "aio (Xen tap)"),
+];
+
+fn disk(d: &Domain, n: usize) -> Option<&Disk> {
+    match device_at(d, KIND, n) {
+        Some(Device::Disk(x)) => Some(x),
+        _ => None,
+    }
+}
+
+fn disk_mut(d: &mut Domain, n: usize) -> Option<&mut Disk> {
+    match device_at_mut(d, KIND, n) {
+        Some(Device::Disk(x)) => Some(x),
+        _ => None,
+    }
+}
+
+fn target_mut(x: &mut Disk) -> &mut DiskTarget {
+    x.target.get_or_insert_with(|| DiskTarget {
+        dev: String::new(),
+        bus: None,
+        extra: Extra::default(),
+    })
+}
+
+/// Sets one driver attribute; drops `<driver>` when nothing is left in it.
+fn set_driver(x: &mut Disk, f: impl FnOnce(&mut DiskDriver)) {
+    let driver = x.driver.get_or_insert_with(DiskDriver::default);
+    f(driver);
+    if driver.name.is_none() && driver.driver_type.is_none() && driver.extra.is_empty() {
+        x.driver = None;
+    }
+}
+
+/// A drive name as libvirt counts them: 0 → `a`, 25 → `z`, 26 → `aa`.
+pub(super) fn drive_name(prefix: &str, index: usize) -> String {
+    let mut letters = Vec::new();
+    let mut i = index;
+    loop {
+        letters.push(char::from(b'a' + u8::try_from(i % 26).unwrap_or(0)));
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    letters.reverse();
+    let mut name = prefix.to_string();
+    name.extend(letters);
+    name
+}
+
+fn used_targets(d: &Domain) -> Vec<String> {
+    d.devices.as_ref().map_or(Vec::new(), |x| {
+        x.disks()
+            .filter_map(|disk| disk.target.as_ref().map(|t| t.dev.clone()))
+            .collect()
+    })
+}
+
+/// The first name with `prefix`, in the order of `indices`, that no disk uses yet.
+fn free_target(d: &Domain, prefix: &str, indices: &[usize]) -> Option<String> {
+    let used = used_targets(d);
+    indices
+        .iter()
+        .map(|i| drive_name(prefix, *i))
+        .find(|name| !used.contains(name))
+}
+
+fn any_free_target(d: &Domain, prefix: &str) -> String {
+    let all: Vec<usize> = (0..26 * 27).collect();
+    free_target(d, prefix, &all).unwrap_or_else(|| drive_name(prefix, 0))
+}
+
+fn is_xen(d: &Domain) -> bool {
+    matches!(d.domain_type, DomainType::Xen)
+}
+
+/// A Xen paravirtualized guest: only Xen's own disk bus.
+fn is_xen_pv(d: &Domain) -> bool {
+    is_xen(d)
+        && d.os
+            .as_ref()
+            .and_then(|o| o.os_type.as_ref())
+            .is_some_and(|t| matches!(t.kind, OsKind::Linux | OsKind::Xen | OsKind::Xenpvh))
+}
+
+/// The bus for a new CD-ROM: IDE where the machine has one (Xen HVM, QEMU's `pc`), SATA on
+/// modern x86 machines (q35, or no machine named), SCSI on other architectures.
+fn cdrom_bus(d: &Domain) -> DiskBus {
+    if is_xen_pv(d) {
+        return DiskBus::Xen;
+    }
+    if is_xen(d) {
+        return DiskBus::Ide;
+    }
+    let os_type = d.os.as_ref().and_then(|o| o.os_type.as_ref());
+    let arch = os_type.and_then(|t| t.arch.as_deref());
+    if arch.is_some_and(|a| !matches!(a, "x86_64" | "i686" | "i386")) {
+        return DiskBus::Scsi;
+    }
+    match os_type.and_then(|t| t.machine.as_deref()) {
+        Some(m) if !m.contains("q35") && (m.starts_with("pc") || m == "isapc") => DiskBus::Ide,
+        _ => DiskBus::Sata,
+    }
+}
+
+/// A target on `bus` that is free, for a device of kind `device`.
+fn target_for(d: &Domain, bus: &DiskBus) -> DiskTarget {
+    let dev = match bus {
+        // IDE has four drives; a CD-ROM conventionally sits at hdc.
+        DiskBus::Ide => free_target(d, "hd", &[2, 3, 0, 1]),
+        DiskBus::Fdc => free_target(d, "fd", &[0, 1]),
+        _ => None,
+    };
+    let (dev, bus) = match (dev, bus) {
+        (Some(dev), bus) => (dev, bus.clone()),
+        // The IDE or floppy drives are all taken: SATA has room.
+        (None, DiskBus::Ide | DiskBus::Fdc) => (any_free_target(d, "sd"), DiskBus::Sata),
+        (None, DiskBus::Xen) => (any_free_target(d, "xvd"), DiskBus::Xen),
+        (None, DiskBus::Virtio) => (any_free_target(d, "vd"), DiskBus::Virtio),
+        (None, bus) => (any_free_target(d, "sd"), bus.clone()),
+    };
+    DiskTarget {
+        dev,
+        bus: Some(bus),
+        extra: Extra::default(),
+    }
+}
+
+/// The guest's name as it may appear in a file name.
+fn file_stem(d: &Domain) -> String {
+    let name: String = d
+        .name
+        .as_deref()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect();
+    if name.is_empty() || name.starts_with('.') {
+        "guest".to_string()
+    } else {
+        name
+    }
+}
+
+/// What "Add disk" adds: a qcow2 image on the next free virtio target (Xen: xvd).
+pub(super) fn new_disk(d: &Domain) -> Disk {
+    let prefix = if is_xen(d) { "xvd" } else { "vd" };
+    let dev = any_free_target(d, prefix);
+    let path = format!("/var/lib/libvirt/images/{}-{dev}.qcow2", file_stem(d));
+    Disk::new_file(&path, &dev)
+}
+
+/// What "Add CD-ROM" adds: an empty read-only drive on the machine's CD-ROM bus.
+pub(super) fn new_cdrom(d: &Domain) -> Disk {
+    let driver = (!is_xen(d)).then(|| DiskDriver {
+        name: Some("qemu".into()),
+        driver_type: Some("raw".into()),
+        extra: Extra::default(),
+    });
+    Disk {
+        source: DiskSource::File {
+            file: None,
+            extra: Extra::default(),
+        },
+        device: Some(DiskDevice::Cdrom),
+        driver,
+        target: Some(target_for(d, &cdrom_bus(d))),
+        readonly: true,
+        shareable: false,
+        extra: Extra::default(),
+    }
+}
+
+/// Switches a disk between file and block, keeping its host path, target, driver and flags.
+/// A type vmxml keeps as written is never changed.
+pub(super) fn set_disk_type(x: &mut Disk, t: &str) {
+    let (path, extra) = match &mut x.source {
+        DiskSource::File { file, extra } => (file.take(), std::mem::take(extra)),
+        DiskSource::Block { dev, extra } => (dev.take(), std::mem::take(extra)),
+        DiskSource::Other { .. } => return,
+    };
+    x.source = match t {
+        "block" => DiskSource::Block { dev: path, extra },
+        _ => DiskSource::File { file: path, extra },
+    };
+}
+
+/// Changes how the guest sees the disk. The target is kept unless its bus cannot carry the
+/// new device (a floppy off the fdc bus, a CD-ROM on virtio), when a free one is picked.
+pub(super) fn set_disk_device(d: &mut Domain, n: usize, value: &str) {
+    let device = DiskDevice::parse(value);
+    let Some(bus) = disk(d, n).map(Disk::effective_bus) else {
+        return;
+    };
+    let new_bus = match (&device, bus) {
+        (DiskDevice::Floppy, b) if b != Some(DiskBus::Fdc) => Some(DiskBus::Fdc),
+        (DiskDevice::Cdrom, Some(DiskBus::Virtio)) => Some(cdrom_bus(d)),
+        (DiskDevice::Cdrom | DiskDevice::Disk | DiskDevice::Lun, Some(DiskBus::Fdc)) => {
+            Some(match device {
+                DiskDevice::Cdrom => cdrom_bus(d),
+                _ if is_xen(d) => DiskBus::Xen,
+                _ => DiskBus::Virtio,
+            })
+        }
+        _ => None,
+    };
+    let target = new_bus.map(|b| target_for(d, &b));
+    let Some(x) = disk_mut(d, n) else { return };
+    if device == DiskDevice::Cdrom {
+        x.readonly = true;
+    }
+    x.device = Some(device);
+    if let Some(t) = target {
+        let old = target_mut(x);
+        old.dev = t.dev;
+        old.bus = t.bus;
+    }
+}
+
+/// "Disk 2: vdb (virtio)".
+fn title(x: &Disk, n: usize) -> String {
+    let what = match x.device.as_ref().unwrap_or(&DiskDevice::Disk) {
+        DiskDevice::Disk => "Disk",
+        DiskDevice::Cdrom => "CD-ROM",
+        DiskDevice::Floppy => "Floppy",
+        DiskDevice::Lun => "LUN",
+        DiskDevice::Other(_) => "Disk",
+    };
+    let dev = x
+        .target
+        .as_ref()
+        .map(|t| t.dev.as_str())
+        .filter(|d| !d.is_empty())
+        .unwrap_or("no target");
+    match x.effective_bus() {
+        Some(b) => format!("{what} {}: {dev} ({b})", n + 1),
+        None => format!("{what} {}: {dev}", n + 1),
+    }
+}
+
+fn read<T: Default>(studio: Studio, n: usize, f: impl FnOnce(&Disk) -> T) -> T {
+    studio
+        .domain
+        .with(|d| disk(d, n).map(f).unwrap_or_default())
+}
+
+fn edit(studio: Studio, n: usize, f: impl FnOnce(&mut Disk)) {
+    studio.edit(|d| {
+        if let Some(x) = disk_mut(d, n) {
+            f(x)
+        }
+    })
+}
+
+/// An optional text value of the disk; empty text means "not set".
+fn text(
+    studio: Studio,
+    n: usize,
+    get: fn(&Disk) -> Option<String>,
+    set: fn(&mut Disk, Option<String>),
+) -> (Signal<String>, Callback<String>) {
+    let value = Signal::derive(move || read(studio, n, get).unwrap_or_default());
+    let on =
+        Callback::new(move |v: String| edit(studio, n, |x| set(x, (!v.is_empty()).then_some(v))));
+    (value, on)
+}
+
+#[component]
+fn DiskCard(n: usize, count: Signal<usize>) -> impl IntoView {
+    let studio = use_studio();
+    let base = Signal::derive(move || device_path(KIND, n, count.get()));
+    let at = move |suffix: &'static str| Signal::derive(move || format!("{}{suffix}", base.get()));
+    let source_type = Memo::new(move |_| read(studio, n, |x| x.source.type_name().to_string()));
+    let heading = Signal::derive(move || read(studio, n, |x| title(x, n)));
+
+    let type_field = move || {
+        let t = source_type.get();
+        if matches!(t.as_str(), "file" | "block") {
+            view! {
+                <SelectField
+                    label="Type"
+                    path=at("/@type")
+                    options=TYPES.to_vec()
+                    value=Signal::derive(move || source_type.get())
+                    on_change=Callback::new(move |v: String| edit(studio, n, |x| set_disk_type(x, &v)))
+                    help="Where the disk's data lives on the host: an image file, or a block device."
+                    since="0.0.3"
+                />
+            }
+            .into_any()
+        } else {
+            view! {
+                <p class="kept">{format!("Type '{t}' is kept as is: vmxml models file and block disks, so this disk's source is written back exactly as it was.")}</p>
+            }
+            .into_any()
+        }
+    };
+    let source_field = move || match source_type.get().as_str() {
+        "file" => {
+            let (value, on) = text(
+                studio,
+                n,
+                |x| match &x.source {
+                    DiskSource::File { file, .. } => file.clone(),
+                    _ => None,
+                },
+                |x, v| {
+                    if let DiskSource::File { file, .. } = &mut x.source {
+                        *file = v
+                    }
+                },
+            );
+            view! {
+                <TextField label="Image file" path=at("/source/@file") value on_input=on placeholder="/var/lib/libvirt/images/guest.qcow2"
+                    help="Fully-qualified path to the file holding the disk. Leave it empty for a drive with no medium in it."
+                    since="0.0.3" />
+            }
+            .into_any()
+        }
+        "block" => {
+            let (value, on) = text(
+                studio,
+                n,
+                |x| match &x.source {
+                    DiskSource::Block { dev, .. } => dev.clone(),
+                    _ => None,
+                },
+                |x, v| {
+                    if let DiskSource::Block { dev, .. } = &mut x.source {
+                        *dev = v
+                    }
+                },
+            );
+            view! {
+                <TextField label="Host device" path=at("/source/@dev") value on_input=on placeholder="/dev/sdb"
+                    help="Path to the host device that serves as the disk, such as a partition or an LVM volume."
+                    since="0.0.3" />
+            }
+            .into_any()
+        }
+        _ => ().into_any(),
+    };
+    let (target, set_target) = text(
+        studio,
+        n,
+        |x| x.target.as_ref().map(|t| t.dev.clone()),
+        |x, v| target_mut(x).dev = v.unwrap_or_default(),
+    );
+    view! {
+        <article class="card" data-testid="disk-card" data-path=move || base.get()>
+            <CardHead name=KIND what="disk" n count title=heading />
+            {type_field}
+            <SelectField
+                label="Device"
+                path=at("/@device")
+                options=DEVICES.to_vec()
+                value=Signal::derive(move || read(studio, n, |x| x.device.as_ref().map(|v| v.as_str().to_string()).unwrap_or_default()))
+                on_change=Callback::new(move |v: String| studio.edit(|d| set_disk_device(d, n, &v)))
+                help="How the disk is shown to the guest. Without it libvirt reads disk."
+                since="0.1.4; lun 0.9.10"
+            />
+            {source_field}
+            <TextField label="Target device" path=at("/target/@dev") value=target on_input=set_target placeholder="vda"
+                help="The logical device name in the guest, such as vda, sda, hdc or fda. Treat it as an ordering hint: the guest may name the disk differently."
+                since="0.0.3" />
+            <SelectField
+                label="Bus"
+                path=at("/target/@bus")
+                options=BUSES.to_vec()
+                value=Signal::derive(move || read(studio, n, |x| x.target.as_ref().and_then(|t| t.bus.as_ref()).map(|b| b.as_str().to_string()).unwrap_or_default()))
+                on_change=Callback::new(move |v: String| edit(studio, n, |x| target_mut(x).bus = (!v.is_empty()).then(|| DiskBus::parse(&v))))
+                help="The kind of disk device to emulate. Left out, libvirt infers it from the target name: sda is SCSI, vda virtio, hda IDE."
+                since="0.4.3; usb after 0.4.4; sata 0.9.7; sd 1.1.2"
+            />
+            <SelectField
+                label="Driver"
+                path=at("/driver/@name")
+                options=DRIVER_NAMES.to_vec()
+                value=Signal::derive(move || read(studio, n, |x| x.driver.as_ref().and_then(|v| v.name.clone()).unwrap_or_default()))
+                on_change=Callback::new(move |v: String| edit(studio, n, |x| set_driver(x, |dr| dr.name = (!v.is_empty()).then_some(v))))
+                help="The backend driver, for hypervisors that have several: qemu for QEMU/KVM; tap, tap2, phy or file for Xen."
+                since="0.1.8"
+            />
+            <SelectField
+                label="Driver type"
+                path=at("/driver/@type")
+                options=DRIVER_TYPES.to_vec()
+                value=Signal::derive(move || read(studio, n, |x| x.driver.as_ref().and_then(|v| v.driver_type.clone()).unwrap_or_default()))
+                on_change=Callback::new(move |v: String| edit(studio, n, |x| set_driver(x, |dr| dr.driver_type = (!v.is_empty()).then_some(v))))
+                help="The driver's sub-type: the image format for qemu (raw, qcow2), aio for Xen's tap."
+                since="0.1.8"
+            />
+            <CheckField
+                label="Read-only"
+                path=at("/readonly")
+                value=Signal::derive(move || read(studio, n, |x| x.readonly))
+                on_change=Callback::new(move |on: bool| edit(studio, n, |x| x.readonly = on))
+                help="The guest cannot modify the device; CD-ROMs are read-only anyway."
+            />
+            <CheckField
+                label="Shareable"
+                path=at("/shareable")
+                value=Signal::derive(move || read(studio, n, |x| x.shareable))
+                on_change=Callback::new(move |on: bool| edit(studio, n, |x| x.shareable = on))
+                help="The device is shared between domains, so caching is turned off for it."
+            />
+            <CardMessages path=base covered=COVERED />
+        </article>
+    }
+}
 
 #[component]
 pub fn Storage() -> impl IntoView {
-    view! { <p class="group__intro">"Coming soon."</p> }
+    let studio = use_studio();
+    let count = Memo::new(move |_| studio.domain.with(|d| device_count(d, KIND)));
+    let indices = move || (0..count.get()).collect::<Vec<usize>>();
+    let add_disk = move |_| {
+        studio.edit(|d| {
+            let x = new_disk(d);
+            d.devices_mut().add(Device::Disk(x));
+        })
+    };
+    let add_cdrom = move |_| {
+        studio.edit(|d| {
+            let x = new_cdrom(d);
+            d.devices_mut().add(Device::Disk(x));
+        })
+    };
+    let kept = Memo::new(move |_| {
+        studio
+            .domain
+            .with(|d| device_count(d, "controller") + device_count(d, "filesystem") > 0)
+    });
+    view! {
+        <Group title="Disks" intro="Anything that looks like a disk to the guest: hard drives, CD-ROMs and floppies. The order among disks is the order libvirt writes them.">
+            <For each=indices key=|i| *i let:i>
+                <DiskCard n=i count=count.into() />
+            </For>
+            <div class="actions">
+                <button type="button" class="button button--secondary" data-testid="add-disk" on:click=add_disk>"Add disk"</button>
+                <button type="button" class="button button--secondary" data-testid="add-cdrom" on:click=add_cdrom>"Add CD-ROM"</button>
+            </div>
+        </Group>
+        {move || kept.get().then(|| view! {
+            <Group title="Kept as is" intro="Storage devices vmxml does not model. They stay in the design unchanged.">
+                <KeptDevices name="controller" label="Controller" />
+                <KeptDevices name="filesystem" label="Filesystem" />
+            </Group>
+        })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(d: &Domain) -> Vec<String> {
+        vmxml_core::validate(d)
+            .into_iter()
+            .filter(|x| x.is_error())
+            .map(|x| format!("{} {} {}", x.code, x.path, x.message))
+            .collect()
+    }
+
+    fn add(d: &mut Domain, x: Disk) {
+        d.devices_mut().add(Device::Disk(x));
+    }
+
+    #[test]
+    fn drive_names() {
+        assert_eq!(drive_name("vd", 0), "vda");
+        assert_eq!(drive_name("vd", 25), "vdz");
+        assert_eq!(drive_name("vd", 26), "vdaa");
+        assert_eq!(drive_name("sd", 27), "sdab");
+    }
+
+    #[test]
+    fn added_disks_take_free_targets_and_are_valid() {
+        let mut d = Domain::default();
+        let x = new_disk(&d);
+        assert_eq!(x.target.as_ref().map(|t| t.dev.as_str()), Some("vdb"));
+        assert_eq!(
+            x.source.path(),
+            Some("/var/lib/libvirt/images/guest-vdb.qcow2")
+        );
+        add(&mut d, x);
+        let x = new_disk(&d);
+        add(&mut d, x);
+        let c = new_cdrom(&d);
+        // No machine named: a modern x86 machine, so SATA.
+        assert_eq!(c.target.as_ref().map(|t| t.dev.as_str()), Some("sda"));
+        assert_eq!(
+            c.target.as_ref().and_then(|t| t.bus.clone()),
+            Some(DiskBus::Sata)
+        );
+        add(&mut d, c);
+        let x = new_cdrom(&d);
+        add(&mut d, x);
+        assert_eq!(errors(&d), Vec::<String>::new());
+        let targets = used_targets(&d);
+        assert_eq!(targets, ["vda", "vdb", "vdc", "sda", "sdb"]);
+    }
+
+    #[test]
+    fn cdrom_on_pc_machine_is_ide_hdc() {
+        let mut d = Domain::default();
+        if let Some(t) = d.os.as_mut().and_then(|o| o.os_type.as_mut()) {
+            t.machine = Some("pc".into());
+        }
+        let c = new_cdrom(&d);
+        assert_eq!(c.target.as_ref().map(|t| t.dev.as_str()), Some("hdc"));
+        add(&mut d, c);
+        let c = new_cdrom(&d);
+        assert_eq!(c.target.as_ref().map(|t| t.dev.as_str()), Some("hdd"));
+        add(&mut d, c);
+        assert_eq!(errors(&d), Vec::<String>::new());
+    }
+
+    #[test]
+    fn type_switch_keeps_target_and_path() {
+        let mut x = Disk::new_file("/a.img", "vdb");
+        set_disk_type(&mut x, "block");
+        assert_eq!(x.source.type_name(), "block");
+        assert_eq!(x.source.path(), Some("/a.img"));
+        assert_eq!(x.target.as_ref().map(|t| t.dev.as_str()), Some("vdb"));
+        set_disk_type(&mut x, "file");
+        assert_eq!(x.source.type_name(), "file");
+        let mut kept = Disk {
+            source: DiskSource::Other {
+                disk_type: "network".into(),
+            },
+            ..Disk::new_file("/a.img", "vdc")
+        };
+        set_disk_type(&mut kept, "file");
+        assert_eq!(kept.source.type_name(), "network");
+    }
+
+    #[test]
+    fn device_switch_moves_off_an_incompatible_bus() {
+        let mut d = Domain::default();
+        set_disk_device(&mut d, 0, "floppy");
+        let x = disk(&d, 0).cloned();
+        let t = x.as_ref().and_then(|x| x.target.clone());
+        assert_eq!(t.as_ref().map(|t| t.dev.as_str()), Some("fda"));
+        assert_eq!(errors(&d), Vec::<String>::new());
+        set_disk_device(&mut d, 0, "disk");
+        let t = disk(&d, 0).and_then(|x| x.target.clone());
+        assert_eq!(t.as_ref().map(|t| t.dev.as_str()), Some("vda"));
+        set_disk_device(&mut d, 0, "cdrom");
+        assert!(disk(&d, 0).is_some_and(|x| x.readonly));
+        assert_eq!(errors(&d), Vec::<String>::new());
+    }
 }
