@@ -40,12 +40,12 @@ const DEVICES: [(&str, &str); 4] = [
     ("disk", "disk: a hard drive"),
     ("cdrom", "cdrom: a CD/DVD drive"),
     ("floppy", "floppy: a floppy drive"),
-    ("lun", "lun: a SCSI LUN, commands passed through"),
+    ("lun", "lun: SCSI LUN passthrough"),
 ];
 
 const BUSES: [(&str, &str); 9] = [
-    ("", "(inferred from the target name)"),
-    ("virtio", "virtio: paravirtualized, the fastest"),
+    ("", "(from the target name)"),
+    ("virtio", "virtio: paravirtualized"),
     ("sata", "sata"),
     ("scsi", "scsi"),
     ("ide", "ide"),
