@@ -127,4 +127,8 @@ pub fn install_panic_hook() {
 pub fn mount() {
     install_panic_hook();
     leptos::mount::mount_to_body(App);
+    // For e2e/perf.mjs: the wizard is on the page and answers input from here on.
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark("vmxml-interactive");
+    }
 }

@@ -19,6 +19,9 @@ pub struct Line {
     tokens: Vec<(TokenKind, String)>,
 }
 
+/// Lines with more tokens than this are shown unhighlighted.
+pub const MAX_TOKENS_PER_LINE: usize = 2000;
+
 pub fn highlighted_lines(text: &str) -> Vec<Line> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     highlight::lines(text)
@@ -27,12 +30,19 @@ pub fn highlighted_lines(text: &str) -> Vec<Line> {
             let content: String = tokens.iter().map(|t| t.text).collect();
             let n = seen.entry(content.clone()).or_default();
             *n += 1;
-            Line {
-                key: format!("{n}\u{1}{content}"),
-                tokens: tokens
+            // A pathological line (100,000 nested tags on one line) would become as many
+            // DOM nodes: past a limit it is shown as plain text.
+            let tokens = if tokens.len() > MAX_TOKENS_PER_LINE {
+                vec![(TokenKind::Text, content.clone())]
+            } else {
+                tokens
                     .into_iter()
                     .map(|t| (t.kind, t.text.to_string()))
-                    .collect(),
+                    .collect()
+            };
+            Line {
+                key: format!("{n}\u{1}{content}"),
+                tokens,
             }
         })
         .collect()
