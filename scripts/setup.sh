@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything vmxml needs on a fresh Debian 12 machine. Idempotent: each step checks first.
-# Usage: scripts/setup.sh [--browser]   (--browser also installs Chromium for the browser tests)
+# Usage: scripts/setup.sh   (Chromium comes along: scripts/test.sh runs the browser tests in it;
+# --browser, which used to be needed for that, is still accepted and changes nothing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,8 +13,7 @@ WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-apt_packages=(libvirt-clients libvirt0 libxml2-utils python3 brotli bc)
-if [ "${1:-}" = "--browser" ]; then apt_packages+=(chromium chromium-driver); fi
+apt_packages=(libvirt-clients libvirt0 libxml2-utils python3 brotli bc chromium chromium-driver)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -43,7 +43,8 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qF "$WASM_BINDGEN_VERSION"; then
 fi
 
 # wasm-opt from npm's binaryen: Debian's binaryen 108 emits a wasm that fails at run time.
-if ! [ -x tools/node_modules/.bin/wasm-opt ] || ! tools/node_modules/.bin/wasm-opt --version | grep -q "version ${BINARYEN_VERSION%%.*}"; then
+if ! [ -x tools/node_modules/.bin/wasm-opt ] || ! tools/node_modules/.bin/wasm-opt --version | grep -q "version ${BINARYEN_VERSION%%.*}" \
+  || ! [ -f tools/node_modules/playwright-core/package.json ]; then
   log "npm install binaryen@$BINARYEN_VERSION playwright-core"
   (cd tools && npm ci --no-audit --no-fund --loglevel=error)
 fi

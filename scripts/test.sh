@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need (scripts/setup.sh) and runs every test vmxml has:
 # formatting, clippy, the core and cli tests (unit, corpus, oracle against real libvirt,
-# property), and the release build of the app.
+# property), the release build of the app, and the browser tests (e2e/, headless Chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -22,6 +22,9 @@ VMXML_REQUIRE_ORACLE=1 cargo test --locked -p vmxml-core -p vmxml-cli -- --nocap
 step "trunk build --release"
 trunk build --release
 scripts/size-report.sh
+
+step "browser tests (node --test e2e/, Debian's headless Chromium against dist/)"
+node --test e2e/
 
 echo
 echo "All tests passed."

@@ -1,0 +1,64 @@
+// Hostile input pasted into the import page: the page stays alive (no crash banner, no
+// page error), shows a diagnostic, and still works afterwards.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { useApp, CORPUS } from './setup.mjs';
+import { waitFor } from './vmxml-page.mjs';
+
+const app = useApp();
+
+const RICH = readFileSync(join(CORPUS, 'qemuhotplugtestdomains/qemuhotplug-console-compat-2-live+console-virtio.xml'), 'utf8');
+
+const BOMB = `<?xml version="1.0"?>
+<!DOCTYPE domain [
+  <!ENTITY a "aaaaaaaaaa">
+  <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+  <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+  <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+  <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+  <!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
+  <!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">
+  <!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">
+  <!ENTITY i "&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;">
+]>
+<domain type='kvm'><name>&i;</name></domain>
+`;
+
+// name, text, and the diagnostic code expected (null: any diagnostic).
+const CASES = [
+  ['empty', '', 'E-XML-EMPTY'],
+  ['not XML', 'this is not XML at all, just words { "json": true }', null],
+  ['binary-looking', '\u007fELF\u0002\u0001\u0001\u0000\u0000\u0000\u0000\u0003\u0000>\u0000\u0001\ufffd\ufffd\u0010@\u0000<\u0000\u0000\u00008', null],
+  ['truncated', RICH.slice(0, Math.floor(RICH.length / 2)), null],
+  ['100,000-deep nesting', `<domain type='kvm'>${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}</domain>`, null],
+  ['entity-expansion bomb', BOMB, 'E-XML-DOCTYPE'],
+  ['wrong root', "<network>\n  <name>default</name>\n</network>\n", 'E-ROOT'],
+  ['duplicate attribute', "<domain type='kvm' type='qemu'>\n  <name>x</name>\n</domain>\n", 'E-XML-ATTRIBUTE'],
+  ['1 MB attribute value', `<domain type='kvm'>\n  <name>big</name>\n  <title lang='${'A'.repeat(1 << 20)}'>t</title>\n</domain>\n`, null],
+];
+
+test('hostile input: the page stays alive and shows a diagnostic', async (t) => {
+  const vp = await app.open(t);
+  await vp.importView();
+  for (const [name, text, code] of CASES) {
+    const started = Date.now();
+    await vp.paste(text);
+    const diags = await waitFor(async () => {
+      const d = await vp.diagnostics();
+      return d?.length > 0 && d;
+    }, { what: `a diagnostic for ${name}` });
+    if (code) assert.ok(diags.some((d) => d.code === code), `${name}: ${code} in ${JSON.stringify(diags.slice(0, 3))}`);
+    assert.equal(await vp.crashed(), false, `${name}: crash banner`);
+    assert.deepEqual(vp.pageErrors, [], `${name}: page errors`);
+    t.diagnostic(`${name}: ${diags[0].code} at ${diags[0].place || '-'} (${Date.now() - started} ms)`);
+  }
+  // Still working: a valid document loads.
+  await vp.paste(RICH);
+  await waitFor(() => vp.canLoad(), { what: 'the load button' });
+  await vp.loadIntoWizard();
+  assert.equal(await vp.currentPage(), 'review');
+  await vp.assertHealthy();
+});
