@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use crate::diagnostic::{Diagnostics, Severity};
 use crate::node::step;
 use crate::values::did_you_mean;
-use crate::xml::Element;
+use crate::xml::{Element, Node};
 
 pub use generated::SCHEMA_VERSION;
 
@@ -43,18 +43,59 @@ fn name(i: u16) -> &'static str {
         .unwrap_or("")
 }
 
-fn find_name(s: &str) -> Option<u16> {
-    let (mut lo, mut hi) = (0usize, generated::NAME_END.len());
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        let i = u16::try_from(mid).ok()?;
-        match name(i).cmp(s) {
-            std::cmp::Ordering::Less => lo = mid + 1,
-            std::cmp::Ordering::Greater => hi = mid,
-            std::cmp::Ordering::Equal => return Some(i),
-        }
+/// Slots in [`name_index`]: a power of two, about four times the names, so that probes
+/// stay short.
+const INDEX_SLOTS: usize = 4096;
+
+/// FxHash-style mixing of a name's bytes; only ever compared within this process.
+fn name_hash(s: &str) -> usize {
+    let mut h: u64 = 0;
+    for &b in s.as_bytes() {
+        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
-    None
+    // The high bits are the best mixed.
+    (h >> 40) as usize
+}
+
+/// Open-addressing hash index of the names (`NONE` marks an empty slot), built on first
+/// use. Every element, attribute and enumerated value of every document is looked up: a
+/// hash and a comparison or two instead of a binary search's dozen string comparisons.
+fn name_index() -> &'static [u16] {
+    static INDEX: std::sync::OnceLock<Box<[u16]>> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut slots = vec![NONE; INDEX_SLOTS].into_boxed_slice();
+        let mask = INDEX_SLOTS - 1;
+        for i in 0..generated::NAME_END.len() {
+            let Ok(i) = u16::try_from(i) else { break };
+            let mut at = name_hash(name(i)) & mask;
+            // The table has more slots than names, so a free one is always found.
+            while let Some(slot) = slots.get_mut(at) {
+                if *slot == NONE {
+                    *slot = i;
+                    break;
+                }
+                at = (at + 1) & mask;
+            }
+        }
+        slots
+    })
+}
+
+/// The index of a name in the tables, if the schema knows it.
+fn find_name(s: &str) -> Option<u16> {
+    let slots = name_index();
+    let mask = slots.len() - 1;
+    let mut at = name_hash(s) & mask;
+    loop {
+        let i = *slots.get(at)?;
+        if i == NONE {
+            return None;
+        }
+        if name(i) == s {
+            return Some(i);
+        }
+        at = (at + 1) & mask;
+    }
 }
 
 /// The list stored at `offset` in the pool (its length comes first).
@@ -70,6 +111,23 @@ fn pairs(offset: u16) -> impl Iterator<Item = (u16, u16)> {
         [n, v] => Some((*n, *v)),
         _ => None,
     })
+}
+
+/// The value list (or `NONE`) of attribute `attr` in the attribute list at `offset`;
+/// `None` when the list does not have it. Lists are sorted by name.
+fn attr_in(offset: u16, attr: u16) -> Option<u16> {
+    let l = list(offset);
+    let (mut lo, mut hi) = (0, l.len() / 2);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let n = *l.get(2 * mid)?;
+        match n.cmp(&attr) {
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+            std::cmp::Ordering::Equal => return l.get(2 * mid + 1).copied(),
+        }
+    }
+    None
 }
 
 fn values(offset: u16) -> Option<impl Iterator<Item = &'static str>> {
@@ -94,7 +152,11 @@ impl Rule {
     }
 
     fn has_child(&self, child: &str) -> bool {
-        find_name(child).is_some_and(|i| list(self.3).binary_search(&i).is_ok())
+        find_name(child).is_some_and(|i| self.has_child_id(i))
+    }
+
+    fn has_child_id(&self, child: u16) -> bool {
+        list(self.3).binary_search(&child).is_ok()
     }
 
     fn attrs(&self) -> impl Iterator<Item = &'static str> {
@@ -103,8 +165,7 @@ impl Rule {
 
     /// `None`: not allowed; `Some(NONE)`: any value; otherwise the offset of its values.
     fn attr(&self, attr: &str) -> Option<u16> {
-        let i = find_name(attr)?;
-        pairs(self.4).find(|(n, _)| *n == i).map(|(_, v)| v)
+        attr_in(self.4, find_name(attr)?)
     }
 
     /// Ways of satisfying the element's required attributes; each is an attribute list.
@@ -114,13 +175,16 @@ impl Rule {
 }
 
 fn rule(parent: Option<&str>, element: &str) -> Option<&'static Rule> {
-    let n = find_name(element)?;
-    if let Some(p) = parent {
-        if let Some(p) = find_name(p) {
-            let key = (p, n);
-            if let Ok(i) = generated::RULES.binary_search_by(|r| (r.0, r.1).cmp(&key)) {
-                return generated::RULES.get(i);
-            }
+    rule_of(parent.and_then(find_name), find_name(element)?)
+}
+
+/// The rule for element `n` inside parent `p`, or the union over parents when the pair has
+/// none of its own.
+fn rule_of(p: Option<u16>, n: u16) -> Option<&'static Rule> {
+    if let Some(p) = p {
+        let key = (p, n);
+        if let Ok(i) = generated::RULES.binary_search_by(|r| (r.0, r.1).cmp(&key)) {
+            return generated::RULES.get(i);
         }
     }
     let i = generated::BY_NAME.binary_search_by(|r| r.1.cmp(&n)).ok()?;
@@ -192,11 +256,128 @@ fn foreign_attr(attr: &str) -> bool {
 
 /// Whether a value is in an enumeration; values compare as XML tokens (spaces collapsed).
 fn value_allowed(value: &str, allowed: u16) -> bool {
-    let Some(mut vals) = values(allowed) else {
+    if allowed == NONE {
         return true;
-    };
+    }
+    // Value lists are sorted by name index.
+    let listed = |v: &str| find_name(v).is_some_and(|i| list(allowed).binary_search(&i).is_ok());
+    if listed(value) {
+        return true;
+    }
+    // Most values have no whitespace at all, and are their own token.
+    let plain = value
+        .bytes()
+        .all(|b| b.is_ascii() && !matches!(b, b'\t'..=b'\r' | b' '));
+    if plain {
+        return false;
+    }
     let token = value.split_whitespace().collect::<Vec<_>>().join(" ");
-    vals.any(|v| v == value || v == token)
+    token != value && listed(&token)
+}
+
+/// Where a walk is: the root, then for each element entered, the child being visited.
+/// Paths are spelt out only for a diagnostic, which most elements never get.
+struct Trail<'e> {
+    root: &'e Element,
+    levels: Vec<Level<'e>>,
+}
+
+struct Level<'e> {
+    parent: &'e Element,
+    /// Position of the child being visited in `parent.children`.
+    at: usize,
+    /// Each child's (index, count) among its same-named siblings, worked out the first
+    /// time a path goes through this level: once per level keeps many diagnostics among
+    /// many siblings linear.
+    numbering: Option<Vec<(usize, usize)>>,
+}
+
+impl<'e> Trail<'e> {
+    fn new(root: &'e Element) -> Self {
+        Trail {
+            root,
+            levels: Vec::new(),
+        }
+    }
+
+    /// Starts visiting the children of `parent` (the element the trail leads to).
+    fn enter(&mut self, parent: &'e Element) {
+        self.levels.push(Level {
+            parent,
+            at: 0,
+            numbering: None,
+        });
+    }
+
+    /// Moves to the child at position `at` of the element last entered.
+    fn visit(&mut self, at: usize) {
+        if let Some(level) = self.levels.last_mut() {
+            level.at = at;
+        }
+    }
+
+    fn leave(&mut self) {
+        self.levels.pop();
+    }
+
+    /// The path as the rest of vmxml writes it: `name[i]` only when the name repeats.
+    fn path(&mut self) -> String {
+        let mut out = format!("/{}", self.root.name);
+        for level in &mut self.levels {
+            let Some(Node::Element(child)) = level.parent.children.get(level.at) else {
+                continue;
+            };
+            let parent = level.parent;
+            let (index, count) = if parent.children.len() <= FEW_CHILDREN {
+                sibling_number(parent, level.at, child)
+            } else {
+                let numbering = level.numbering.get_or_insert_with(|| numbering(parent));
+                numbering.get(level.at).copied().unwrap_or((1, 1))
+            };
+            out.push('/');
+            out.push_str(&step(&child.name, index, count));
+        }
+        out
+    }
+}
+
+/// Up to this many children, a child's number is counted directly rather than cached.
+const FEW_CHILDREN: usize = 64;
+
+/// The 1-based index of `child` (at position `at`) among the element children of `el`
+/// that share its name, and how many there are.
+fn sibling_number(el: &Element, at: usize, child: &Element) -> (usize, usize) {
+    let (mut index, mut count) = (0, 0);
+    for (i, n) in el.children.iter().enumerate() {
+        if matches!(n, Node::Element(e) if e.name == child.name) {
+            count += 1;
+            if i <= at {
+                index += 1;
+            }
+        }
+    }
+    (index, count)
+}
+
+/// For each child of `el`: its 1-based index among the element children of its name, and
+/// how many there are (zeros for text and comments).
+fn numbering(el: &Element) -> Vec<(usize, usize)> {
+    let mut totals: HashMap<&str, usize> = HashMap::new();
+    for c in el.elements() {
+        *totals.entry(c.name.as_str()).or_default() += 1;
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    el.children
+        .iter()
+        .map(|n| match n {
+            Node::Element(c) => {
+                let k = seen.entry(c.name.as_str()).or_default();
+                *k += 1;
+                (*k, totals.get(c.name.as_str()).copied().unwrap_or(1))
+            }
+            _ => (0, 0),
+        })
+        .collect()
 }
 
 /// One walk of the checker: where to report, what the model already reported (one error
@@ -206,6 +387,9 @@ struct Checker<'d> {
     diags: &'d mut Diagnostics,
     reported: HashSet<String>,
     hints: HashMap<(usize, String), String>,
+    /// Scratch for `check_required`: the name index (or `NONE`) of each attribute of the
+    /// element at hand, as the schema spells it.
+    present: Vec<u16>,
 }
 
 impl Checker<'_> {
@@ -243,31 +427,20 @@ fn quoted(n: &str) -> String {
     format!("'{n}'")
 }
 
-/// Child paths as the rest of vmxml writes them: `name[i]` only when the name repeats.
-fn child_paths<'e>(el: &'e Element, path: &str) -> Vec<(&'e Element, String)> {
-    let mut totals: HashMap<&str, usize> = HashMap::new();
-    for c in el.elements() {
-        *totals.entry(c.name.as_str()).or_default() += 1;
+/// The rule of the root, when the document is a `<domain>` of libvirt's namespace.
+fn domain_rule(root: &Element) -> Option<(u16, &'static Rule)> {
+    if root.name != "domain" || foreign(root) {
+        return None;
     }
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    el.elements()
-        .map(|c| {
-            let k = seen.entry(c.name.as_str()).or_default();
-            *k += 1;
-            let total = totals.get(c.name.as_str()).copied().unwrap_or(1);
-            (c, format!("{path}/{}", step(&c.name, *k, total)))
-        })
-        .collect()
+    let id = find_name("domain")?;
+    Some((id, rule_of(None, id)?))
 }
 
 /// Reports element and attribute names that libvirt's schema does not allow where they
 /// are, attribute values outside an enumeration and missing required attributes; then,
 /// at info severity, what is valid but kept without being modelled.
 pub fn check_names(root: &Element, diags: &mut Diagnostics) {
-    if root.name != "domain" || foreign(root) {
-        return;
-    }
-    if let Some(r) = rule(None, "domain") {
+    if let Some((id, r)) = domain_rule(root) {
         let reported = diags
             .0
             .iter()
@@ -278,35 +451,45 @@ pub fn check_names(root: &Element, diags: &mut Diagnostics) {
             diags,
             reported,
             hints: HashMap::new(),
+            present: Vec::new(),
         };
-        c.check_element(root, r, "/domain");
+        c.check_element(root, id, r, &mut Trail::new(root));
     }
 }
 
 impl Checker<'_> {
-    fn check_element(&mut self, el: &Element, r: &Rule, path: &str) {
-        self.check_attrs(el, r, path);
-        self.check_required(el, r, path);
+    /// Checks `el` (name index `id`, rule `r`), where `trail` leads to it.
+    fn check_element<'e>(&mut self, el: &'e Element, id: u16, r: &Rule, trail: &mut Trail<'e>) {
+        self.check_attrs(el, r, trail);
+        self.check_required(el, r, trail);
         // Free-form content (<metadata>) holds anything: nothing inside is ours to judge.
         if r.any_element() || el.name == "metadata" {
             return;
         }
-        for (child, child_path) in child_paths(el, path) {
+        trail.enter(el);
+        for (at, node) in el.children.iter().enumerate() {
+            let Node::Element(child) = node else {
+                continue;
+            };
             if foreign(child) || legacy_element(&el.name, &child.name) {
                 continue;
             }
-            if !r.has_child(&child.name) {
-                self.unknown_element(el, r, child, &child_path);
-                continue;
-            }
-            if let Some(cr) = rule(Some(&el.name), &child.name) {
-                self.check_element(child, cr, &child_path);
+            trail.visit(at);
+            match find_name(&child.name).filter(|&c| r.has_child_id(c)) {
+                None => self.unknown_element(el, r, child, trail),
+                Some(cid) => {
+                    if let Some(cr) = rule_of(Some(id), cid) {
+                        self.check_element(child, cid, cr, trail);
+                    }
+                }
             }
         }
+        trail.leave();
     }
 
-    fn unknown_element(&mut self, parent: &Element, r: &Rule, child: &Element, path: &str) {
-        if self.reported(path) {
+    fn unknown_element(&mut self, parent: &Element, r: &Rule, child: &Element, trail: &mut Trail) {
+        let path = trail.path();
+        if self.reported(&path) {
             return;
         }
         let hint = self.hint(r, child.name.clone(), || element_hint(parent, r, child));
@@ -321,7 +504,7 @@ impl Checker<'_> {
         );
     }
 
-    fn check_attrs(&mut self, el: &Element, r: &Rule, path: &str) {
+    fn check_attrs(&mut self, el: &Element, r: &Rule, trail: &mut Trail) {
         if r.any_attribute() {
             return;
         }
@@ -329,11 +512,15 @@ impl Checker<'_> {
             if foreign_attr(&a.name) || legacy_attr(&el.name, &a.name).is_some() {
                 continue;
             }
-            let attr_path = format!("{path}/@{}", a.name);
+            let allowed = r.attr(&a.name);
+            if allowed.is_some_and(|v| value_allowed(&a.value, v)) {
+                continue;
+            }
+            let attr_path = format!("{}/@{}", trail.path(), a.name);
             if self.reported(&attr_path) {
                 continue;
             }
-            match r.attr(&a.name) {
+            match allowed {
                 None => {
                     let hint = self.hint(r, format!("@{}", a.name), || {
                         let on_child: Vec<&str> = r
@@ -370,7 +557,7 @@ impl Checker<'_> {
                         hint,
                     );
                 }
-                Some(allowed) if !value_allowed(&a.value, allowed) => {
+                Some(allowed) => {
                     let hint = self.hint(r, format!("@{}={}", a.name, a.value), || {
                         values(allowed)
                             .and_then(|v| did_you_mean(&a.value, v))
@@ -390,7 +577,6 @@ impl Checker<'_> {
                         hint,
                     );
                 }
-                Some(_) => {}
             }
         }
     }
@@ -398,41 +584,61 @@ impl Checker<'_> {
     /// Reports attributes that every way of writing the element requires: those all its
     /// alternatives share, and those all the alternatives its discriminating attributes
     /// (such as `type='network'`) select share.
-    fn check_required(&mut self, el: &Element, r: &Rule, path: &str) {
+    fn check_required(&mut self, el: &Element, r: &Rule, trail: &mut Trail) {
         if r.any_attribute() || r.alternatives().next().is_none() {
             return;
         }
-        let has = |attr: u16| present(el).any(|(n, _)| n == name(attr));
+        let mut present = std::mem::take(&mut self.present);
+        present.clear();
+        present.extend(el.attrs.iter().map(|a| {
+            let n = legacy_attr(&el.name, &a.name).unwrap_or(a.name.as_str());
+            find_name(n).unwrap_or(NONE)
+        }));
+        self.report_missing(el, r, &present, trail);
+        self.present = present;
+    }
+
+    /// `check_required` once the element's attributes are resolved to name indexes.
+    fn report_missing(&mut self, el: &Element, r: &Rule, present: &[u16], trail: &mut Trail) {
+        let has = |attr: u16| present.contains(&attr);
         let selected = |alt: u16| {
             pairs(alt).all(|(n, vals)| {
-                vals == NONE || present(el).any(|(p, v)| p == name(n) && value_allowed(v, vals))
+                vals == NONE
+                    || el
+                        .attrs
+                        .iter()
+                        .zip(present)
+                        .any(|(a, &p)| p == n && value_allowed(&a.value, vals))
             })
         };
-        // Intersections of the alternatives' names, over all and over the selected ones.
-        let mut all: Option<Vec<u16>> = None;
-        let mut chosen: Option<Vec<u16>> = None;
-        for alt in r.alternatives() {
-            let names: Vec<u16> = pairs(alt).map(|(n, _)| n).collect();
-            let keep = |acc: Option<Vec<u16>>| match acc {
-                None => Some(names.clone()),
-                Some(v) => Some(v.into_iter().filter(|n| names.contains(n)).collect()),
-            };
-            all = keep(all);
-            if selected(alt) {
-                chosen = keep(chosen);
-            }
+        let in_alt = |alt: u16, n: u16| attr_in(alt, n).is_some();
+        // Required always: in every alternative. Required here: in every alternative the
+        // discriminators select. Each set is within its first alternative, so only that
+        // one's names are candidates; most are present, which settles them at once.
+        let always = |n: u16| r.alternatives().all(|alt| in_alt(alt, n));
+        let when = |n: u16| {
+            r.alternatives()
+                .filter(|&alt| selected(alt))
+                .all(|alt| in_alt(alt, n))
+        };
+        let mut missing: Vec<u16> = Vec::new();
+        if let Some(first) = r.alternatives().next() {
+            missing.extend(
+                pairs(first)
+                    .map(|(n, _)| n)
+                    .filter(|&n| !has(n) && always(n)),
+            );
         }
-        let always = all.unwrap_or_default();
-        let when = chosen.unwrap_or_default();
-        let mut missing: Vec<u16> = always
-            .iter()
-            .chain(&when)
-            .copied()
-            .filter(|&n| !has(n))
-            .collect();
+        if let Some(first) = r.alternatives().find(|&alt| selected(alt)) {
+            missing.extend(pairs(first).map(|(n, _)| n).filter(|&n| !has(n) && when(n)));
+        }
         missing.sort_unstable();
         missing.dedup();
-        if missing.is_empty() || self.reported(path) {
+        if missing.is_empty() {
+            return;
+        }
+        let path = trail.path();
+        if self.reported(&path) {
             return;
         }
         // The discriminators that made the conditional requirement, for the message.
@@ -458,7 +664,7 @@ impl Checker<'_> {
             if self.reported(&attr_path) {
                 continue;
             }
-            let conditional = !always.contains(&n);
+            let conditional = !always(n);
             let shown = if conditional {
                 format!("<{}{}>", el.name, because.concat())
             } else {
@@ -509,40 +715,64 @@ fn element_hint(parent: &Element, r: &Rule, child: &Element) -> String {
     }
 }
 
-/// The element's attributes as the schema sees them: 2008 spellings stand for today's.
-fn present(el: &Element) -> impl Iterator<Item = (&str, &str)> {
-    el.attrs.iter().map(|a| {
-        let n = legacy_attr(&el.name, &a.name).unwrap_or(a.name.as_str());
-        (n, a.value.as_str())
-    })
-}
-
 /// Reports, at info severity, the topmost elements and the attributes that the schema
 /// allows but the typed model does not read: vmxml keeps them as written.
 pub fn report_kept(root: &Element, skeleton: &Element, diags: &mut Diagnostics) {
-    if root.name != "domain" || foreign(root) {
-        return;
+    if let Some((id, r)) = domain_rule(root) {
+        kept(root, id, r, skeleton, &mut Trail::new(root), diags);
     }
-    if let Some(r) = rule(None, "domain") {
-        kept(root, r, skeleton, "/domain", diags);
+}
+
+/// For one child name during the kept walk: how many children of that name the document
+/// element has had so far, and how far the skeleton's children have been searched.
+struct Twins {
+    id: u16,
+    seen: usize,
+    found: usize,
+    next: usize,
+}
+
+impl Twins {
+    /// The `k`-th skeleton child named `name`; `k` only grows from call to call, so the
+    /// search carries on where it stopped and the walk stays linear.
+    fn kth<'s>(&mut self, skeleton: &'s Element, name: &str, k: usize) -> Option<&'s Element> {
+        while self.found < k {
+            let node = skeleton.children.get(self.next)?;
+            self.next += 1;
+            if let Node::Element(e) = node {
+                if e.name == name {
+                    self.found += 1;
+                    if self.found == k {
+                        return Some(e);
+                    }
+                }
+            }
+        }
+        None
     }
 }
 
 /// Walks the document beside its skeleton (what the model wrote without kept parts): what
 /// the skeleton lacks is kept as written.
-fn kept(el: &Element, r: &Rule, skeleton: &Element, path: &str, diags: &mut Diagnostics) {
+fn kept<'e>(
+    el: &'e Element,
+    id: u16,
+    r: &Rule,
+    skeleton: &Element,
+    trail: &mut Trail<'e>,
+    diags: &mut Diagnostics,
+) {
     for a in &el.attrs {
-        let allowed = r.any_attribute() || r.attr(&a.name).is_some();
         if foreign_attr(&a.name)
-            || skeleton.attr(&a.name).is_some()
             || legacy_attr(&el.name, &a.name).is_some()
-            || !allowed
+            || skeleton.attr(&a.name).is_some()
+            || !(r.any_attribute() || r.attr(&a.name).is_some())
         {
             continue;
         }
         diags.info(
             "I-KEPT",
-            format!("{path}/@{}", a.name),
+            format!("{}/@{}", trail.path(), a.name),
             format!(
                 "{}= on <{}> is kept as written; vmxml does not model it yet",
                 a.name, el.name
@@ -553,32 +783,47 @@ fn kept(el: &Element, r: &Rule, skeleton: &Element, path: &str, diags: &mut Diag
     if r.any_element() || el.name == "metadata" {
         return;
     }
-    let mut twins: HashMap<&str, Vec<&Element>> = HashMap::new();
-    for e in skeleton.elements() {
-        twins.entry(e.name.as_str()).or_default().push(e);
-    }
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    for (child, child_path) in child_paths(el, path) {
-        let k = seen.entry(child.name.as_str()).or_default();
-        *k += 1;
-        // Extensions, <metadata> and 2008 spellings are kept by design, and names the
-        // schema does not allow are errors already.
-        if foreign(child)
-            || child.name == "metadata"
-            || legacy_element(&el.name, &child.name)
-            || !r.has_child(&child.name)
-        {
+    // One entry per child name the schema allows here, so at most a few dozen.
+    let mut twins: Vec<Twins> = Vec::new();
+    trail.enter(el);
+    for (at, node) in el.children.iter().enumerate() {
+        let Node::Element(child) = node else {
+            continue;
+        };
+        // Names the schema does not allow here are errors already.
+        let Some(cid) = find_name(&child.name).filter(|&c| r.has_child_id(c)) else {
+            continue;
+        };
+        let t = match twins.iter().position(|t| t.id == cid) {
+            Some(t) => t,
+            None => {
+                twins.push(Twins {
+                    id: cid,
+                    seen: 0,
+                    found: 0,
+                    next: 0,
+                });
+                twins.len() - 1
+            }
+        };
+        let Some(twin) = twins.get_mut(t) else {
+            continue;
+        };
+        // The k-th child of a name pairs with the skeleton's k-th of that name.
+        twin.seen += 1;
+        let k = twin.seen;
+        // Extensions, <metadata> and 2008 spellings are kept by design.
+        if foreign(child) || child.name == "metadata" || legacy_element(&el.name, &child.name) {
             continue;
         }
-        let twin = twins
-            .get(child.name.as_str())
-            .and_then(|t| t.get(*k - 1).copied());
-        match (twin, rule(Some(&el.name), &child.name)) {
-            (Some(twin), Some(cr)) => kept(child, cr, twin, &child_path, diags),
+        let twin = twin.kth(skeleton, &child.name, k);
+        trail.visit(at);
+        match (twin, rule_of(Some(id), cid)) {
+            (Some(twin), Some(cr)) => kept(child, cid, cr, twin, trail, diags),
             (Some(_), None) => {}
             (None, _) => diags.info(
                 "I-KEPT",
-                child_path,
+                trail.path(),
                 format!(
                     "<{}> is kept as written; vmxml does not model it yet",
                     child.name
@@ -587,6 +832,7 @@ fn kept(el: &Element, r: &Rule, skeleton: &Element, path: &str, diags: &mut Diag
             ),
         }
     }
+    trail.leave();
 }
 
 #[cfg(test)]
