@@ -56,10 +56,11 @@ impl Features {
             f.as_ref()
                 .map(|f| ElementBuilder::new(name).build(&f.extra))
         };
+        // libvirt's formatter order (virDomainFeature): acpi, apic, pae, then the rest.
         ElementBuilder::new("features")
-            .opt_child(flag("pae", &self.pae))
             .opt_child(flag("acpi", &self.acpi))
             .opt_child(flag("apic", &self.apic))
+            .opt_child(flag("pae", &self.pae))
             .build(&self.extra)
     }
 }
@@ -71,7 +72,7 @@ mod tests {
 
     #[test]
     fn both_directions() {
-        let xml = "<features>\n  <pae/>\n  <acpi/>\n  <apic eoi='on'/>\n  <hap/>\n</features>\n";
+        let xml = "<features>\n  <acpi/>\n  <apic eoi='on'/>\n  <pae/>\n  <hap/>\n</features>\n";
         let f = domain_from(&format!("<domain type='xen'>{xml}</domain>"))
             .features
             .unwrap();
