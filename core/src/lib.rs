@@ -159,8 +159,7 @@ pub fn design_report(domain: &Domain) -> DesignReport {
 /// The first and last line (1-based) of the element a path names in a document, for
 /// highlighting it; a missing element gives its nearest existing ancestor.
 pub fn element_lines(doc: &xml::Document, path: &str) -> Option<(u32, u32)> {
-    let index = PathIndex::new(&doc.root);
-    let el = index.element(path)?;
+    let (el, _) = Finder::new(&doc.root, 1).element(element_part(path).0)?;
     let (first, _) = doc.lines.line_col(el.span.start);
     let (last, _) = doc
         .lines
@@ -185,14 +184,14 @@ pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
 /// Fills in line and column from the path. A path that points at something absent (a
 /// missing element) resolves to the nearest ancestor that exists.
 pub fn locate_all(diags: &mut [Diagnostic], root: &Element, lines: &LineIndex) {
-    if diags.iter().all(|d| d.line.is_some()) {
+    let pending = diags.iter().filter(|d| d.line.is_none()).count();
+    if pending == 0 {
         return;
     }
-    // One walk of the tree, so that many diagnostics on a large document stay linear.
-    let index = PathIndex::new(root);
+    let finder = Finder::new(root, pending);
     for d in diags.iter_mut() {
         if d.line.is_none() {
-            if let Some(offset) = index.locate(&d.path) {
+            if let Some(offset) = finder.locate(&d.path) {
                 let (l, c) = lines.line_col(offset);
                 d.line = Some(l);
                 d.column = Some(c);
@@ -203,7 +202,113 @@ pub fn locate_all(diags: &mut [Diagnostic], root: &Element, lines: &LineIndex) {
 
 /// Byte offset of the element or attribute a path names (or its nearest existing ancestor).
 pub fn locate(root: &Element, path: &str) -> Option<usize> {
-    PathIndex::new(root).locate(path)
+    Finder::new(root, 1).locate(path)
+}
+
+/// Up to this many paths, each is found by walking down from the root; more share one
+/// index of every element's path, so that many diagnostics on a large document stay
+/// linear.
+const WALK_LIMIT: usize = 16;
+
+/// Finds the elements that paths name.
+enum Finder<'a> {
+    /// Walks down each path: nothing to build, a scan of siblings per step.
+    Walk(&'a Element),
+    Index(PathIndex<'a>),
+}
+
+impl<'a> Finder<'a> {
+    /// A finder for `paths` paths into the document under `root`.
+    fn new(root: &'a Element, paths: usize) -> Self {
+        // A name with '/' or '[' (XML forbids both; the reader does not insist) could make
+        // a path read differently step by step than whole, as the index reads it.
+        if paths <= WALK_LIMIT && plain_names(root) {
+            Finder::Walk(root)
+        } else {
+            Finder::Index(PathIndex::new(root))
+        }
+    }
+
+    /// The element a path names (`true`), or its nearest existing ancestor (`false`).
+    fn element(&self, element_path: &str) -> Option<(&'a Element, bool)> {
+        match self {
+            Finder::Index(index) => index.element(element_path),
+            Finder::Walk(root) => {
+                let mut steps = element_path.strip_prefix('/')?.split('/');
+                if steps.next()? != root.name {
+                    return None;
+                }
+                let mut el: &'a Element = root;
+                for step in steps {
+                    match child_at_step(el, step) {
+                        Some(c) => el = c,
+                        None => return Some((el, false)),
+                    }
+                }
+                Some((el, true))
+            }
+        }
+    }
+
+    fn locate(&self, path: &str) -> Option<usize> {
+        let (element_path, attr) = element_part(path);
+        Some(match self.element(element_path)? {
+            (el, true) => match attr.and_then(|a| el.attr_node(a)) {
+                Some(a) => a.span.start,
+                None => el.span.start,
+            },
+            (el, false) => el.span.start,
+        })
+    }
+}
+
+/// A path's element part and its attribute, if it names one (`.../@dev`).
+fn element_part(path: &str) -> (&str, Option<&str>) {
+    match path.rsplit_once("/@") {
+        Some((e, a)) => (e, Some(a)),
+        None => (path, None),
+    }
+}
+
+/// Whether no element name holds '/' or '[', which paths use as separators.
+fn plain_names(root: &Element) -> bool {
+    let mut stack = vec![root];
+    while let Some(el) = stack.pop() {
+        if el.name.contains(['/', '[']) {
+            return false;
+        }
+        stack.extend(el.elements());
+    }
+    true
+}
+
+/// The child of `el` that a path step names: `name` when only one child has that name,
+/// `name[i]` (1-based, as [`node::step`] spells it) when several do.
+fn child_at_step<'a>(el: &'a Element, step: &str) -> Option<&'a Element> {
+    let (name, index) = match step.split_once('[') {
+        Some((name, rest)) => {
+            let digits = rest.strip_suffix(']')?;
+            // Only the way `step` writes a number names a child ("disk[01]" does not).
+            if digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            (name, Some(digits.parse::<usize>().ok()?))
+        }
+        None => (step, None),
+    };
+    let mut count = 0;
+    let mut found = None;
+    for c in el.elements().filter(|c| c.name == name) {
+        count += 1;
+        if count == index.unwrap_or(1) {
+            found = Some(c);
+        }
+    }
+    match index {
+        None if count == 1 => found,
+        Some(_) if count > 1 => found,
+        _ => None,
+    }
 }
 
 /// Every element's path (as diagnostics spell it) to the element.
@@ -233,34 +338,15 @@ impl<'a> PathIndex<'a> {
         PathIndex { elements }
     }
 
-    /// The element a path names, or its nearest existing ancestor (attributes name their
-    /// element).
-    fn element(&self, path: &str) -> Option<&'a Element> {
-        let mut p = path.rsplit_once("/@").map_or(path, |(e, _)| e);
-        loop {
-            if let Some(el) = self.elements.get(p) {
-                return Some(el);
-            }
-            p = p.rsplit_once('/')?.0;
-        }
-    }
-
-    fn locate(&self, path: &str) -> Option<usize> {
-        let (element_path, attr) = match path.rsplit_once("/@") {
-            Some((e, a)) => (e, Some(a)),
-            None => (path, None),
-        };
+    /// The element a path names (`true`), or its nearest existing ancestor (`false`).
+    fn element(&self, element_path: &str) -> Option<(&'a Element, bool)> {
         if let Some(el) = self.elements.get(element_path) {
-            return Some(match attr.and_then(|a| el.attr_node(a)) {
-                Some(a) => a.span.start,
-                None => el.span.start,
-            });
+            return Some((el, true));
         }
-        // Absent: the nearest ancestor that exists.
         let mut p = element_path;
         while let Some((parent, _)) = p.rsplit_once('/') {
             if let Some(el) = self.elements.get(parent) {
-                return Some(el.span.start);
+                return Some((el, false));
             }
             p = parent;
         }
@@ -285,6 +371,50 @@ mod tests {
             super::element_lines(&doc, "/domain/devices/interface"),
             Some((2, 6))
         );
+    }
+
+    /// Walking down a path finds what the index of every path finds, absent parts included.
+    #[test]
+    fn walking_a_path_agrees_with_the_index() {
+        let doc = crate::xml::parse(
+            "<domain type='kvm'><devices><disk a='1'><target dev='vda'/></disk>\
+             <disk><target dev='vdb'/><target/></disk><interface/></devices><name>x</name></domain>",
+        )
+        .unwrap();
+        let index = super::Finder::Index(super::PathIndex::new(&doc.root));
+        let walk = super::Finder::Walk(&doc.root);
+        for path in [
+            "/domain",
+            "/domain/@type",
+            "/domain/@nope",
+            "/domain/devices/disk[1]/@a",
+            "/domain/devices/disk[2]/target[2]",
+            "/domain/devices/disk[2]/target[3]/@dev",
+            "/domain/devices/disk[2]/target",
+            "/domain/devices/disk[02]",
+            "/domain/devices/disk[]",
+            "/domain/devices/disk[1",
+            "/domain/devices/disk",
+            "/domain/devices/disk[1]/target/@dev",
+            "/domain/devices/interface[1]",
+            "/domain/devices/interface/mac/@address",
+            "/domain/name/",
+            "/domain//name",
+            "/other/name",
+            "/",
+            "",
+        ] {
+            assert_eq!(walk.locate(path), index.locate(path), "{path}");
+            let (e, _) = super::element_part(path);
+            let ptr = |f: &super::Finder| f.element(e).map(|(el, exact)| (el as *const _, exact));
+            assert_eq!(ptr(&walk), ptr(&index), "{path}");
+        }
+        // Names the reader lets through but paths cannot spell plainly: the index decides.
+        let odd = crate::xml::parse("<domain><a[1]/><a/></domain>").unwrap();
+        assert!(matches!(
+            super::Finder::new(&odd.root, 1),
+            super::Finder::Index(_)
+        ));
     }
 
     #[test]
