@@ -2,7 +2,10 @@
 //! vmxml-core, exactly as in the browser app.
 
 use std::io::{Read, Write};
+use std::num::NonZeroUsize;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use serde::Serialize;
 use vmxml_core::{Diagnostic, Severity};
@@ -89,6 +92,69 @@ impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
     }
 }
 
+/// What checking one file gave.
+enum Outcome {
+    Checked(Vec<Diagnostic>),
+    Unreadable(std::io::Error),
+}
+
+fn check_input(input: std::io::Result<Vec<u8>>) -> Outcome {
+    match input {
+        Ok(bytes) => Outcome::Checked(vmxml_core::check_bytes(&bytes).diagnostics),
+        Err(e) => Outcome::Unreadable(e),
+    }
+}
+
+/// Checks every file, on as many threads as there are cores, and gives the outcomes in the
+/// order of `files`. Files are handed out one at a time, so a large one does not hold up
+/// the rest.
+fn check_all(files: &[&str]) -> Vec<Outcome> {
+    // Standard input is read here, in order, so that `-` given twice behaves as it would
+    // one file after another (the second reads nothing).
+    let mut stdin: Vec<Option<std::io::Result<Vec<u8>>>> = files
+        .iter()
+        .map(|&f| (f == "-").then(|| read_input(f)))
+        .collect();
+    let next = AtomicUsize::new(0);
+    let stdin = Mutex::new(&mut stdin);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&file) = files.get(i) else {
+                return done;
+            };
+            let read = if file == "-" {
+                stdin.lock().ok().and_then(|mut s| s.get_mut(i)?.take())
+            } else {
+                None
+            };
+            let input = read.unwrap_or_else(|| read_input(file));
+            done.push((i, check_input(input)));
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, NonZeroUsize::get)
+        .min(files.len());
+    let mut outcomes: Vec<(usize, Outcome)> = std::thread::scope(|s| {
+        // A thread the system will not start leaves its share to the others.
+        let helpers: Vec<_> = (1..threads)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, work).ok())
+            .collect();
+        let mut all = work();
+        for h in helpers {
+            match h.join() {
+                Ok(mut done) => all.append(&mut done),
+                // Only a bug panics; let it surface as it would on one thread.
+                Err(e) => std::panic::resume_unwind(e),
+            }
+        }
+        all
+    });
+    outcomes.sort_unstable_by_key(|(i, _)| *i);
+    outcomes.into_iter().map(|(_, o)| o).collect()
+}
+
 fn check(args: &[String]) -> u8 {
     let mut json = false;
     let mut all = false;
@@ -125,23 +191,22 @@ fn check(args: &[String]) -> u8 {
     let mut reports: Vec<(&str, Vec<Diagnostic>)> = Vec::new();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    for &file in &files {
-        let bytes = match read_input(file) {
-            Ok(b) => b,
-            Err(e) => {
+    for (&file, outcome) in files.iter().zip(check_all(&files)) {
+        let diagnostics = match outcome {
+            Outcome::Checked(d) => d,
+            Outcome::Unreadable(e) => {
                 eprintln!("{file}: cannot read: {e}");
                 status = 2;
                 continue;
             }
         };
-        let report = vmxml_core::check_bytes(&bytes);
-        if report.has_errors() && status == 0 {
+        if diagnostics.iter().any(Diagnostic::is_error) && status == 0 {
             status = 1;
         }
         if json {
-            reports.push((file, report.diagnostics));
+            reports.push((file, diagnostics));
         } else {
-            for d in &report.diagnostics {
+            for d in &diagnostics {
                 if d.severity == Severity::Info && !all {
                     continue;
                 }
