@@ -226,7 +226,7 @@ fn parse_root(text: &str) -> Result<Element, XmlError> {
             0,
         ));
     }
-    if let Some((at, c)) = text.char_indices().find(|&(_, c)| is_illegal_xml_char(c)) {
+    if let Some((at, c)) = first_illegal_char(text) {
         return Err(err(
             "E-XML-CHAR",
             format!(
@@ -243,7 +243,11 @@ fn parse_root(text: &str) -> Result<Element, XmlError> {
     config.check_comments = true;
     config.expand_empty_elements = false;
 
-    let mut stack: Vec<Element> = Vec::new();
+    // The open elements, each with where its children start in `pending`: collecting the
+    // children of every open element on one stack gives each element its list in a
+    // single allocation of the right size when it closes.
+    let mut stack: Vec<(Element, usize)> = Vec::new();
+    let mut pending: Vec<Node> = Vec::new();
     let mut root: Option<Element> = None;
     loop {
         let before = reader.buffer_position() as usize;
@@ -260,9 +264,7 @@ fn parse_root(text: &str) -> Result<Element, XmlError> {
             }
         };
         // Skip leading whitespace so spans point at the '<'.
-        let tag_start = text
-            .get(before..)
-            .map_or(before, |rest| before + rest.len() - rest.trim_start().len());
+        let tag_start = || skip_space(text, before);
         match event {
             Event::Start(start) | Event::Empty(start) if root.is_some() && stack.is_empty() => {
                 let _ = start;
@@ -270,7 +272,7 @@ fn parse_root(text: &str) -> Result<Element, XmlError> {
                     "E-XML-SYNTAX",
                     "the document has more than one root element",
                     "a domain document has exactly one <domain> root element",
-                    tag_start,
+                    tag_start(),
                 ));
             }
             Event::Start(start) => {
@@ -279,28 +281,32 @@ fn parse_root(text: &str) -> Result<Element, XmlError> {
                         "E-XML-TOO-DEEP",
                         format!("elements are nested more than {MAX_DEPTH} deep"),
                         "libvirt documents nest a few levels deep: this input is not a domain document",
-                        tag_start,
+                        tag_start(),
                     ));
                 }
                 let end = reader.buffer_position() as usize;
-                stack.push(element_from(text, &start, Span::new(tag_start, end))?);
+                let el = element_from(text, &start, Span::new(tag_start(), end))?;
+                stack.push((el, pending.len()));
             }
             Event::Empty(start) => {
                 let end = reader.buffer_position() as usize;
-                let mut el = element_from(text, &start, Span::new(tag_start, end))?;
+                let mut el = element_from(text, &start, Span::new(tag_start(), end))?;
                 el.end = end;
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(Node::Element(el)),
-                    None => root = Some(el),
+                match stack.is_empty() {
+                    false => pending.push(Node::Element(el)),
+                    true => root = Some(el),
                 }
             }
             Event::End(_) => {
                 // check_end_names guarantees the stack is not empty and the names match.
-                if let Some(mut el) = stack.pop() {
+                if let Some((mut el, first)) = stack.pop() {
                     el.end = reader.buffer_position() as usize;
-                    match stack.last_mut() {
-                        Some(parent) => parent.children.push(Node::Element(el)),
-                        None => root = Some(el),
+                    if first < pending.len() {
+                        el.children = pending.split_off(first);
+                    }
+                    match stack.is_empty() {
+                        false => pending.push(Node::Element(el)),
+                        true => root = Some(el),
                     }
                 }
             }
@@ -308,13 +314,13 @@ fn parse_root(text: &str) -> Result<Element, XmlError> {
                 let s = t
                     .decode()
                     .map_err(|e| err("E-XML-ENCODING", e.to_string(), "use UTF-8", before))?;
-                push_text(&mut stack, &root, &s, before)?;
+                push_text(&stack, &mut pending, &root, &s, before)?;
             }
             Event::CData(t) => {
                 let s = t
                     .decode()
                     .map_err(|e| err("E-XML-ENCODING", e.to_string(), "use UTF-8", before))?;
-                push_text(&mut stack, &root, &s, before)?;
+                push_text(&stack, &mut pending, &root, &s, before)?;
             }
             Event::GeneralRef(r) => {
                 let resolved = match r.resolve_char_ref() {
@@ -328,7 +334,7 @@ fn parse_root(text: &str) -> Result<Element, XmlError> {
                                     "E-XML-ENTITY",
                                     format!("unknown entity &{name};"),
                                     "only the five XML entities (&amp; &lt; &gt; &apos; &quot;) and character references are allowed",
-                                    tag_start,
+                                    tag_start(),
                                 ))
                             }
                         }
@@ -337,17 +343,17 @@ fn parse_root(text: &str) -> Result<Element, XmlError> {
                         "E-XML-ENTITY",
                         format!("bad character reference: {e}"),
                         "write a character reference as &#NNN; or &#xHHH; with a valid character",
-                        tag_start,
+                        tag_start(),
                     )),
                 };
-                push_text(&mut stack, &root, &resolved, before)?;
+                push_text(&stack, &mut pending, &root, &resolved, before)?;
             }
             Event::Comment(c) => {
-                if let Some(parent) = stack.last_mut() {
+                if !stack.is_empty() {
                     let s = c
                         .decode()
                         .map_err(|e| err("E-XML-ENCODING", e.to_string(), "use UTF-8", before))?;
-                    parent.children.push(Node::Comment(s.into_owned()));
+                    pending.push(Node::Comment(s.into_owned()));
                 }
             }
             Event::DocType(_) => {
@@ -355,19 +361,22 @@ fn parse_root(text: &str) -> Result<Element, XmlError> {
                     "E-XML-DOCTYPE",
                     "the document has a DOCTYPE declaration, which vmxml does not read",
                     "remove the <!DOCTYPE ...> line: libvirt domain XML never needs one, and entity definitions in it can be used to blow up memory",
-                    tag_start,
+                    tag_start(),
                 ));
             }
             Event::Decl(_) | Event::PI(_) => {}
             Event::Eof => break,
         }
     }
-    if let Some(open) = stack.first() {
+    if let Some((open, _)) = stack.first() {
         return Err(err(
             "E-XML-SYNTAX",
             format!(
                 "the document ends before <{}> is closed",
-                stack.last().map(|e| e.name.as_str()).unwrap_or(&open.name)
+                stack
+                    .last()
+                    .map(|(e, _)| e.name.as_str())
+                    .unwrap_or(&open.name)
             ),
             "the document looks truncated: add the missing end tags",
             text.len(),
@@ -383,24 +392,59 @@ fn parse_root(text: &str) -> Result<Element, XmlError> {
     })
 }
 
+/// `at`, moved past any whitespace that follows it in `text`.
+fn skip_space(text: &str, at: usize) -> usize {
+    match text.as_bytes().get(at) {
+        // Almost always: the event starts right at its '<'.
+        Some(b'<') => at,
+        _ => text
+            .get(at..)
+            .map_or(at, |rest| at + rest.len() - rest.trim_start().len()),
+    }
+}
+
+/// The first character that XML 1.0 forbids, with its offset. In UTF-8 the forbidden C0
+/// controls are single bytes below 0x20 and U+FFFE and U+FFFF are EF BF BE and EF BF BF
+/// (0xEF only ever starts a character), so a scan of bytes finds them.
+fn first_illegal_char(text: &str) -> Option<(usize, char)> {
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') {
+            return Some((i, char::from(b)));
+        }
+        if b == 0xEF && bytes.get(i + 1) == Some(&0xBF) {
+            match bytes.get(i + 2) {
+                Some(0xBE) => return Some((i, '\u{FFFE}')),
+                Some(0xBF) => return Some((i, '\u{FFFF}')),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
 /// Characters XML 1.0 forbids anywhere in a document.
+#[cfg(test)]
 fn is_illegal_xml_char(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
 }
 
+/// Adds text to the element open at the top of `stack`, whose children so far are the
+/// end of `pending` (from the position the stack records).
 fn push_text(
-    stack: &mut [Element],
+    stack: &[(Element, usize)],
+    pending: &mut Vec<Node>,
     root: &Option<Element>,
     s: &str,
     at: usize,
 ) -> Result<(), XmlError> {
-    match stack.last_mut() {
-        Some(parent) => {
+    match stack.last() {
+        Some(&(_, first)) => {
             // Entity references arrive as their own events: join them to the text beside them.
-            if let Some(Node::Text(prev)) = parent.children.last_mut() {
-                prev.push_str(s);
-            } else {
-                parent.children.push(Node::Text(s.to_string()));
+            let len = pending.len();
+            match pending.last_mut() {
+                Some(Node::Text(prev)) if len > first => prev.push_str(s),
+                _ => pending.push(Node::Text(s.to_string())),
             }
             Ok(())
         }
@@ -730,6 +774,28 @@ mod tests {
     fn deep_nesting_is_refused() {
         let s = "<a>".repeat(100_000);
         assert_eq!(parse(&s).unwrap_err().0.code, "E-XML-TOO-DEEP");
+    }
+
+    #[test]
+    fn illegal_characters_are_found_by_bytes_as_by_characters() {
+        for s in [
+            "",
+            "plain",
+            "tab\tnewline\ncr\r",
+            "a\u{1}b",
+            "é\u{B}",
+            "x\u{1F}",
+            "\u{FFFE}",
+            "ab\u{FFFF}",
+            "\u{FFFD}\u{FFEF}\u{EFBF}\u{FFBE}",
+            "日本\u{0}",
+        ] {
+            assert_eq!(
+                first_illegal_char(s),
+                s.char_indices().find(|&(_, c)| is_illegal_xml_char(c)),
+                "{s:?}"
+            );
+        }
     }
 
     #[test]
