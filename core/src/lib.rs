@@ -205,10 +205,11 @@ pub fn locate(root: &Element, path: &str) -> Option<usize> {
     Finder::new(root, 1).locate(path)
 }
 
-/// Up to this many paths, each is found by walking down from the root; more share one
-/// index of every element's path, so that many diagnostics on a large document stay
-/// linear.
-const WALK_LIMIT: usize = 16;
+/// Up to this many paths, each is found by walking down from the root (a few hundred
+/// steps at most on a typical document, where indexing every element's path costs an
+/// allocation and a hash per element); more share one index, so that many diagnostics on
+/// a large document stay linear.
+const WALK_LIMIT: usize = 64;
 
 /// Finds the elements that paths name.
 enum Finder<'a> {
@@ -274,7 +275,7 @@ fn element_part(path: &str) -> (&str, Option<&str>) {
 fn plain_names(root: &Element) -> bool {
     let mut stack = vec![root];
     while let Some(el) = stack.pop() {
-        if el.name.contains(['/', '[']) {
+        if el.name.bytes().any(|b| b == b'/' || b == b'[') {
             return false;
         }
         stack.extend(el.elements());
