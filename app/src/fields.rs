@@ -425,16 +425,15 @@ pub fn CardMessages(path: Signal<String>, covered: &'static [&'static str]) -> i
 
 /// A read-only card for a device vmxml does not model: shown, never changed or dropped.
 #[component]
-fn KeptCard(
-    name: &'static str,
-    label: &'static str,
-    n: usize,
-    count: Signal<usize>,
-) -> impl IntoView {
+fn KeptCard(name: String, label: String, n: usize, count: Signal<usize>) -> impl IntoView {
     let studio = use_studio();
-    let path = Signal::derive(move || device_path(name, n, count.get()));
+    let note = format!("Kept as is: vmxml does not model <{name}>, so the wizard shows it read-only and writes it back exactly as it was.");
+    let path = {
+        let name = name.clone();
+        Signal::derive(move || device_path(&name, n, count.get()))
+    };
     let xml = move || {
-        studio.domain.with(|d| match device_at(d, name, n) {
+        studio.domain.with(|d| match device_at(d, &name, n) {
             Some(dev) => element_text(&dev.write()),
             None => String::new(),
         })
@@ -444,8 +443,8 @@ fn KeptCard(
             <div class="card__head">
                 <h3 class="card__title">{format!("{label} {}", n + 1)}</h3>
             </div>
-            <p class="kept">{format!("Kept as is: vmxml does not model <{name}>, so the wizard shows it read-only and writes it back exactly as it was.")}</p>
-            <pre class="kept">{xml}</pre>
+            <p class="kept">{note}</p>
+            <pre class="code kept">{xml}</pre>
             <CardMessages path covered=&[] />
         </article>
     }
@@ -460,7 +459,76 @@ pub fn KeptDevices(name: &'static str, label: &'static str) -> impl IntoView {
     let indices = move || (0..count.get()).collect::<Vec<usize>>();
     view! {
         <For each=indices key=|i| *i let:i>
-            <KeptCard name label n=i count=count.into() />
+            <KeptCard name=name.to_string() label=label.to_string() n=i count=count.into() />
+        </For>
+    }
+}
+
+/// A readable name for a device element vmxml keeps as written.
+fn kept_label(name: &str) -> String {
+    match name {
+        "memballoon" => "Memory balloon",
+        "rng" => "Random number generator",
+        "tpm" => "TPM",
+        "watchdog" => "Watchdog",
+        "panic" => "Panic notifier",
+        "smartcard" => "Smartcard",
+        "hub" => "Hub",
+        "shmem" => "Shared memory",
+        "memory" => "Memory device",
+        "iommu" => "IOMMU",
+        "vsock" => "Vsock",
+        "crypto" => "Crypto device",
+        "lease" => "Lease",
+        "redirfilter" => "USB redirection filter",
+        "pstore" => "Pstore",
+        other => other,
+    }
+    .to_string()
+}
+
+/// Unmodelled devices whose element name is not in `shown` (the kinds a page already lists),
+/// as read-only cards, in document order.
+#[component]
+pub fn KeptOthers(shown: &'static [&'static str]) -> impl IntoView {
+    let studio = use_studio();
+    // (name, index among devices of that name, how many there are)
+    let items = Memo::new(move |_| {
+        studio.domain.with(|d| {
+            let Some(devices) = d.devices.as_ref() else {
+                return Vec::new();
+            };
+            let mut seen: Vec<(String, usize)> = Vec::new();
+            let mut out = Vec::new();
+            for dev in &devices.list {
+                let name = dev.element_name().to_string();
+                let n = match seen.iter_mut().find(|(s, _)| *s == name) {
+                    Some((_, k)) => {
+                        *k += 1;
+                        *k - 1
+                    }
+                    None => {
+                        seen.push((name.clone(), 1));
+                        0
+                    }
+                };
+                if matches!(dev, Device::Unmodelled { .. }) && !shown.contains(&name.as_str()) {
+                    out.push((name, n));
+                }
+            }
+            out
+        })
+    });
+    view! {
+        <For each=move || items.get() key=|item| item.clone() let:item>
+            {
+                let (name, n) = item;
+                let count = {
+                    let name = name.clone();
+                    Signal::derive(move || studio.domain.with(|d| device_count(d, &name)))
+                };
+                view! { <KeptCard label=kept_label(&name) name n count /> }
+            }
         </For>
     }
 }

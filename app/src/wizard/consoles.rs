@@ -632,6 +632,7 @@ fn CharCard(name: &'static str, n: usize, count: Signal<usize>) -> impl IntoView
         } else {
             view! {
                 <p class="kept">{format!("Type '{t}' is kept as is: vmxml models pty, file, dev, tcp, udp, unix, stdio, vc and null, so this device's source is written back exactly as it was.")}</p>
+                <CardMessages path=at.run("/@type") covered=&[] />
             }
             .into_any()
         }

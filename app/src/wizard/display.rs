@@ -10,8 +10,8 @@ use vmxml_core::Domain;
 
 use super::Group;
 use crate::fields::{
-    device_at, device_at_mut, device_count, device_path, CardHead, CardMessages, CheckField,
-    KeptDevices, NumberField, SelectField, TextField,
+    device_at, device_at_mut, device_count, device_path, element_text, CardHead, CardMessages,
+    CheckField, KeptDevices, NumberField, SelectField, TextField,
 };
 use crate::state::{use_studio, Studio};
 
@@ -562,6 +562,8 @@ fn GraphicsCard(n: usize, count: Signal<usize>) -> impl IntoView {
             .into_any(),
             _ => view! {
                 <p class="kept">{format!("Type '{t}' is kept as is: vmxml models sdl, vnc and spice, so this device is written back exactly as it was.")}</p>
+                <pre class="code kept">{move || read_graphics(studio, n, |g| element_text(&g.write()))}</pre>
+                <CardMessages path=at.run("/@type") covered=&[] />
             }
             .into_any(),
         }
@@ -613,7 +615,11 @@ fn InputCard(n: usize, count: Signal<usize>) -> impl IntoView {
         } else if t.is_empty() {
             view! { <p class="kept">"This input device has no type, and libvirt requires one. It is kept as written; remove it and add a new one."</p> }.into_any()
         } else {
-            view! { <p class="kept">{format!("Type '{t}' is kept as is, with its host source: vmxml edits mice, tablets and keyboards.")}</p> }.into_any()
+            view! {
+                <p class="kept">{format!("Type '{t}' is kept as is, with its host source: vmxml edits mice, tablets and keyboards.")}</p>
+                <CardMessages path=at("/@type") covered=&[] />
+            }
+            .into_any()
         }
     };
     view! {

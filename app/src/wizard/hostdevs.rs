@@ -9,11 +9,23 @@ use vmxml_core::Domain;
 use super::Group;
 use crate::fields::{
     device_at, device_at_mut, device_count, device_path, element_text, CardHead, CardMessages,
-    CheckField, KeptDevices, TextField,
+    CheckField, KeptDevices, KeptOthers, TextField,
 };
 use crate::state::{use_studio, Studio};
 
 const KIND: &str = "hostdev";
+
+/// Unmodelled devices the device pages list (storage, display, consoles, this page); the rest
+/// are shown at the end of this page.
+const LISTED_ELSEWHERE: &[&str] = &[
+    "controller",
+    "filesystem",
+    "video",
+    "sound",
+    "audio",
+    "channel",
+    "redirdev",
+];
 
 const COVERED: &[&str] = &[
     "/@type",
@@ -264,7 +276,7 @@ fn HostdevCard(n: usize, count: Signal<usize>) -> impl IntoView {
             let xml = move || read(studio, n, |h| element_text(&h.write()));
             view! {
                 <p class="kept">{note}</p>
-                <pre class="kept">{xml}</pre>
+                <pre class="code kept">{xml}</pre>
                 <CardMessages path=base covered=&[] />
             }
             .into_any()
@@ -290,6 +302,14 @@ pub fn HostDevices() -> impl IntoView {
         })
     };
     let kept = Memo::new(move |_| studio.domain.with(|d| device_count(d, "redirdev") > 0));
+    let others = Memo::new(move |_| {
+        studio.domain.with(|d| {
+            d.devices.iter().flat_map(|x| x.list.iter()).any(|dev| {
+                matches!(dev, Device::Unmodelled { .. })
+                    && !LISTED_ELSEWHERE.contains(&dev.element_name())
+            })
+        })
+    });
     view! {
         <Group title="USB devices" intro="USB devices attached to the host can be passed through to the guest. For USB, mode is always subsystem and type is usb.">
             <For each=indices key=|i| *i let:i>
@@ -302,6 +322,11 @@ pub fn HostDevices() -> impl IntoView {
         {move || kept.get().then(|| view! {
             <Group title="Kept as is" intro="USB redirection vmxml does not model. It stays in the design unchanged.">
                 <KeptDevices name="redirdev" label="Redirected device" />
+            </Group>
+        })}
+        {move || others.get().then(|| view! {
+            <Group title="Other devices kept as is" intro="Devices vmxml does not model and no page above lists (memory balloon, random number generator, watchdog, TPM, ...). They stay in the design unchanged.">
+                <KeptOthers shown=LISTED_ELSEWHERE />
             </Group>
         })}
     }

@@ -368,6 +368,7 @@ fn DiskCard(n: usize, count: Signal<usize>) -> impl IntoView {
         } else {
             view! {
                 <p class="kept">{format!("Type '{t}' is kept as is: vmxml models file and block disks, so this disk's source is written back exactly as it was.")}</p>
+                <CardMessages path=at("/@type") covered=&[] />
             }
             .into_any()
         }
