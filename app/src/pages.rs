@@ -102,9 +102,11 @@ impl Page {
                     "interface" => Page::Network,
                     "graphics" | "input" | "video" | "sound" | "audio" => Page::Display,
                     "serial" | "parallel" | "console" | "channel" => Page::Consoles,
-                    "hostdev" | "redirdev" => Page::HostDevices,
                     "emulator" => Page::OsBoot,
-                    _ => Page::Review,
+                    "" => Page::Review,
+                    // USB passthrough and every device the wizard keeps as written
+                    // (memballoon, rng, watchdog, ...) are listed on the host devices page.
+                    _ => Page::HostDevices,
                 }
             }
             _ => Page::Review,
@@ -135,6 +137,8 @@ mod tests {
         );
         assert_eq!(Page::for_path("/domain/on_crash"), Page::Features);
         assert_eq!(Page::for_path("/domain/seclabel"), Page::Review);
+        assert_eq!(Page::for_path("/domain/devices/memballoon/@model"), Page::HostDevices);
+        assert_eq!(Page::for_path("/domain/devices/hostdev[2]/source"), Page::HostDevices);
         assert_eq!(Page::Basics.next(), Some(Page::OsBoot));
         assert_eq!(Page::Review.next(), None);
         assert_eq!(Page::Basics.previous(), None);
