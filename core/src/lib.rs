@@ -322,17 +322,10 @@ impl<'a> PathIndex<'a> {
         let mut elements = std::collections::HashMap::new();
         let mut stack: Vec<(String, &'a Element)> = vec![(format!("/{}", root.name), root)];
         while let Some((path, el)) = stack.pop() {
-            let mut totals: std::collections::HashMap<&str, usize> =
-                std::collections::HashMap::new();
-            for c in el.elements() {
-                *totals.entry(c.name.as_str()).or_default() += 1;
-            }
-            let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-            for c in el.elements() {
-                let k = seen.entry(c.name.as_str()).or_default();
-                *k += 1;
-                let total = totals.get(c.name.as_str()).copied().unwrap_or(1);
-                stack.push((format!("{path}/{}", node::step(&c.name, *k, total)), c));
+            for (n, (k, total)) in el.children.iter().zip(node::sibling_numbers(el)) {
+                if let xml::Node::Element(c) = n {
+                    stack.push((node::child_path(&path, &c.name, k, total), c));
+                }
             }
             elements.insert(path, el);
         }

@@ -67,12 +67,109 @@ pub fn step(name: &str, index: usize, count: usize) -> String {
     }
 }
 
+/// `base/step`, as [`step`] spells the step, built in one allocation.
+pub fn child_path(base: &str, name: &str, index: usize, count: usize) -> String {
+    // Room for "[" and "]" and the digits of any index a document can have.
+    let mut out = String::with_capacity(base.len() + 1 + name.len() + 24);
+    out.push_str(base);
+    out.push('/');
+    out.push_str(name);
+    if count > 1 {
+        out.push('[');
+        push_number(&mut out, index);
+        out.push(']');
+    }
+    out
+}
+
+fn push_number(out: &mut String, n: usize) {
+    if n >= 10 {
+        push_number(out, n / 10);
+    }
+    // n % 10 is a single decimal digit.
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
+/// For each name in order: its 1-based index among the equal names and how many there
+/// are; (0, 0) where there is no name. Sorting positions by name keeps this O(n log n)
+/// however many names there are, without hashing.
+pub fn numbers<'n>(names: impl IntoIterator<Item = Option<&'n str>>) -> Vec<(usize, usize)> {
+    let mut order: Vec<(&str, usize)> = Vec::new();
+    let mut len = 0;
+    for (i, name) in names.into_iter().enumerate() {
+        len = i + 1;
+        if let Some(name) = name {
+            order.push((name, i));
+        }
+    }
+    let mut out = vec![(0, 0); len];
+    // Stable: within a name, positions stay in order.
+    order.sort_by(|a, b| a.0.cmp(b.0));
+    for run in order.chunk_by(|a, b| a.0 == b.0) {
+        for (k, &(_, i)) in run.iter().enumerate() {
+            if let Some(slot) = out.get_mut(i) {
+                *slot = (k + 1, run.len());
+            }
+        }
+    }
+    out
+}
+
+/// [`numbers`] for `el`'s children: element children are numbered among their
+/// same-named siblings, text and comments get (0, 0).
+pub fn sibling_numbers(el: &Element) -> Vec<(usize, usize)> {
+    numbers(el.children.iter().map(|n| match n {
+        Node::Element(e) => Some(e.name.as_str()),
+        _ => None,
+    }))
+}
+
+/// Which attributes or children a cursor took: bits in a word for the usual handful,
+/// a vector beyond.
+#[derive(Debug)]
+enum Marks {
+    Few(u64),
+    Many(Vec<bool>),
+}
+
+impl Marks {
+    fn new(len: usize) -> Self {
+        if len <= 64 {
+            Marks::Few(0)
+        } else {
+            Marks::Many(vec![false; len])
+        }
+    }
+
+    fn set(&mut self, i: usize) {
+        match self {
+            Marks::Few(bits) => {
+                if i < 64 {
+                    *bits |= 1 << i;
+                }
+            }
+            Marks::Many(v) => {
+                if let Some(m) = v.get_mut(i) {
+                    *m = true;
+                }
+            }
+        }
+    }
+
+    fn get(&self, i: usize) -> bool {
+        match self {
+            Marks::Few(bits) => i < 64 && bits & (1 << i) != 0,
+            Marks::Many(v) => v.get(i).copied().unwrap_or(false),
+        }
+    }
+}
+
 /// Reads one element, remembering which parts the model consumed.
 pub struct Cursor<'a> {
     el: &'a Element,
     path: String,
-    used_attrs: Vec<bool>,
-    used_children: Vec<bool>,
+    used_attrs: Marks,
+    used_children: Marks,
 }
 
 impl<'a> Cursor<'a> {
@@ -80,8 +177,8 @@ impl<'a> Cursor<'a> {
         Cursor {
             el,
             path: path.into(),
-            used_attrs: vec![false; el.attrs.len()],
-            used_children: vec![false; el.children.len()],
+            used_attrs: Marks::new(el.attrs.len()),
+            used_children: Marks::new(el.children.len()),
         }
     }
 
@@ -99,14 +196,14 @@ impl<'a> Cursor<'a> {
 
     pub fn child_path(&self, name: &str) -> String {
         let count = self.el.elements().filter(|e| e.name == name).count();
-        format!("{}/{}", self.path, step(name, 1, count))
+        child_path(&self.path, name, 1, count)
     }
 
     /// Takes an attribute's value.
     pub fn attr(&mut self, name: &str) -> Option<&'a str> {
         let i = self.el.attrs.iter().position(|a| a.name == name)?;
-        self.used_attrs[i] = true;
-        Some(self.el.attrs[i].value.as_str())
+        self.used_attrs.set(i);
+        self.el.attrs.get(i).map(|a| a.value.as_str())
     }
 
     /// Looks at an attribute without taking it.
@@ -148,29 +245,28 @@ impl<'a> Cursor<'a> {
         })
     }
 
-    fn child_indexes(&self, name: &str) -> Vec<usize> {
-        self.el
-            .children
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| matches!(n, Node::Element(e) if e.name == name))
-            .map(|(i, _)| i)
-            .collect()
+    /// The first child element of that name, its position and how many there are.
+    fn first_child(&self, name: &str) -> Option<(usize, &'a Element, usize)> {
+        let mut first = None;
+        let mut count = 0;
+        for (i, n) in self.el.children.iter().enumerate() {
+            if let Node::Element(e) = n {
+                if e.name == name {
+                    count += 1;
+                    if first.is_none() {
+                        first = Some((i, e));
+                    }
+                }
+            }
+        }
+        first.map(|(i, e)| (i, e, count))
     }
 
     /// Takes the first child element of that name.
     pub fn child(&mut self, name: &str) -> Option<Cursor<'a>> {
-        let idx = self.child_indexes(name);
-        let count = idx.len();
-        let &i = idx.first()?;
-        self.used_children[i] = true;
-        let Node::Element(e) = &self.el.children[i] else {
-            return None;
-        };
-        Some(Cursor::new(
-            e,
-            format!("{}/{}", self.path, step(name, 1, count)),
-        ))
+        let (i, e, count) = self.first_child(name)?;
+        self.used_children.set(i);
+        Some(Cursor::new(e, child_path(&self.path, name, 1, count)))
     }
 
     /// Takes the first child element of that name unless it is completely empty (`<mac/>`):
@@ -191,16 +287,15 @@ impl<'a> Cursor<'a> {
 
     /// Takes every child element of that name.
     pub fn children(&mut self, name: &str) -> Vec<Cursor<'a>> {
-        let idx = self.child_indexes(name);
-        let count = idx.len();
+        let count = self.el.elements().filter(|e| e.name == name).count();
         let mut out = Vec::with_capacity(count);
-        for (n, &i) in idx.iter().enumerate() {
-            self.used_children[i] = true;
-            if let Node::Element(e) = &self.el.children[i] {
-                out.push(Cursor::new(
-                    e,
-                    format!("{}/{}", self.path, step(name, n + 1, count)),
-                ));
+        for (i, n) in self.el.children.iter().enumerate() {
+            if let Node::Element(e) = n {
+                if e.name == name {
+                    self.used_children.set(i);
+                    let path = child_path(&self.path, name, out.len() + 1, count);
+                    out.push(Cursor::new(e, path));
+                }
             }
         }
         out
@@ -209,32 +304,37 @@ impl<'a> Cursor<'a> {
     /// Gives every child element (taken or not) with its position, for readers that keep
     /// document order across names, such as `<devices>`.
     pub fn all_children(&self) -> Vec<(usize, &'a Element, String)> {
-        let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-        let mut totals: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-        for e in self.el.elements() {
-            *totals.entry(e.name.as_str()).or_default() += 1;
-        }
-        let mut out = Vec::new();
-        for (i, n) in self.el.children.iter().enumerate() {
-            if let Node::Element(e) = n {
-                let k = seen.entry(e.name.as_str()).or_default();
-                *k += 1;
-                let total = totals.get(e.name.as_str()).copied().unwrap_or(1);
-                out.push((i, e, format!("{}/{}", self.path, step(&e.name, *k, total))));
-            }
-        }
-        out
+        let numbers = sibling_numbers(self.el);
+        self.el
+            .children
+            .iter()
+            .zip(numbers)
+            .enumerate()
+            .filter_map(|(i, (n, (k, total)))| match n {
+                Node::Element(e) => Some((i, e, child_path(&self.path, &e.name, k, total))),
+                _ => None,
+            })
+            .collect()
     }
 
     pub fn take_child_at(&mut self, i: usize) {
-        if let Some(u) = self.used_children.get_mut(i) {
-            *u = true;
+        if i < self.el.children.len() {
+            self.used_children.set(i);
         }
     }
 
     /// Text content of the element, trimmed.
     pub fn text(&self) -> String {
-        self.el.text().trim().to_string()
+        let mut texts = self.el.children.iter().filter_map(|n| match n {
+            Node::Text(t) => Some(t.as_str()),
+            _ => None,
+        });
+        match (texts.next(), texts.next()) {
+            (None, _) => String::new(),
+            // The usual case: no need to join before trimming.
+            (Some(t), None) => t.trim().to_string(),
+            _ => self.el.text().trim().to_string(),
+        }
     }
 
     /// Takes a child element's trimmed text (`<name>foo</name>`), with its attributes kept
@@ -251,15 +351,11 @@ impl<'a> Cursor<'a> {
         diags: &mut Diagnostics,
         parse: impl FnOnce(&str) -> Result<T, (&'static str, String, String)>,
     ) -> Option<(T, Cursor<'a>)> {
-        let idx = self.child_indexes(name);
-        let &i = idx.first()?;
-        let Node::Element(e) = &self.el.children[i] else {
-            return None;
-        };
-        let path = format!("{}/{}", self.path, step(name, 1, idx.len()));
+        let (i, e, count) = self.first_child(name)?;
+        let path = child_path(&self.path, name, 1, count);
         match parse(e.text().trim()) {
             Ok(v) => {
-                self.used_children[i] = true;
+                self.used_children.set(i);
                 Some((v, Cursor::new(e, path)))
             }
             Err((code, message, hint)) => {
@@ -272,17 +368,17 @@ impl<'a> Cursor<'a> {
     /// Whatever was not taken. Text children of a modelled element are its value, never extra.
     pub fn finish(self) -> Extra {
         let mut extra = Extra::default();
-        for (a, used) in self.el.attrs.iter().zip(&self.used_attrs) {
-            if !used {
+        for (i, a) in self.el.attrs.iter().enumerate() {
+            if !self.used_attrs.get(i) {
                 extra.attrs.push((a.name.clone(), a.value.clone()));
             }
         }
-        let mut after: Option<String> = None;
-        for (n, used) in self.el.children.iter().zip(&self.used_children) {
+        let mut after: Option<&str> = None;
+        for (i, n) in self.el.children.iter().enumerate() {
             match n {
-                Node::Element(e) if *used => after = Some(e.name.clone()),
+                Node::Element(e) if self.used_children.get(i) => after = Some(&e.name),
                 Node::Element(_) | Node::Comment(_) => extra.children.push(ExtraChild {
-                    after: after.clone(),
+                    after: after.map(str::to_string),
                     node: n.clone(),
                 }),
                 Node::Text(_) => {}

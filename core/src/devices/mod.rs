@@ -10,7 +10,7 @@ pub mod interface;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostics;
-use crate::node::{step, Cursor, ElementBuilder, Extra};
+use crate::node::{child_path, numbers, Cursor, ElementBuilder, Extra};
 use crate::validate::Context;
 use crate::xml::Element;
 
@@ -178,22 +178,11 @@ impl Devices {
 
     /// Each device with the path diagnostics use for it (`/domain/devices/disk[2]`).
     pub fn with_paths(&self) -> Vec<(&Device, String)> {
-        let mut totals: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-        for d in &self.list {
-            *totals.entry(d.element_name()).or_default() += 1;
-        }
-        let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let numbers = numbers(self.list.iter().map(|d| Some(d.element_name())));
         self.list
             .iter()
-            .map(|d| {
-                let name = d.element_name();
-                let k = seen.entry(name).or_default();
-                *k += 1;
-                (
-                    d,
-                    format!("/domain/devices/{}", step(name, *k, totals[name])),
-                )
-            })
+            .zip(numbers)
+            .map(|(d, (k, total))| (d, child_path("/domain/devices", d.element_name(), k, total)))
             .collect()
     }
 

@@ -13,7 +13,7 @@ mod generated;
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Diagnostics, Severity};
-use crate::node::step;
+use crate::node::{sibling_numbers, step};
 use crate::values::did_you_mean;
 use crate::xml::{Element, Node};
 
@@ -331,7 +331,9 @@ impl<'e> Trail<'e> {
             let (index, count) = if parent.children.len() <= FEW_CHILDREN {
                 sibling_number(parent, level.at, child)
             } else {
-                let numbering = level.numbering.get_or_insert_with(|| numbering(parent));
+                let numbering = level
+                    .numbering
+                    .get_or_insert_with(|| sibling_numbers(parent));
                 numbering.get(level.at).copied().unwrap_or((1, 1))
             };
             out.push('/');
@@ -357,27 +359,6 @@ fn sibling_number(el: &Element, at: usize, child: &Element) -> (usize, usize) {
         }
     }
     (index, count)
-}
-
-/// For each child of `el`: its 1-based index among the element children of its name, and
-/// how many there are (zeros for text and comments).
-fn numbering(el: &Element) -> Vec<(usize, usize)> {
-    let mut totals: HashMap<&str, usize> = HashMap::new();
-    for c in el.elements() {
-        *totals.entry(c.name.as_str()).or_default() += 1;
-    }
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    el.children
-        .iter()
-        .map(|n| match n {
-            Node::Element(c) => {
-                let k = seen.entry(c.name.as_str()).or_default();
-                *k += 1;
-                (*k, totals.get(c.name.as_str()).copied().unwrap_or(1))
-            }
-            _ => (0, 0),
-        })
-        .collect()
 }
 
 /// One walk of the checker: where to report, what the model already reported (one error
