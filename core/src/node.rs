@@ -72,14 +72,19 @@ pub fn child_path(base: &str, name: &str, index: usize, count: usize) -> String 
     // Room for "[" and "]" and the digits of any index a document can have.
     let mut out = String::with_capacity(base.len() + 1 + name.len() + 24);
     out.push_str(base);
+    push_step(&mut out, name, index, count);
+    out
+}
+
+/// Appends `/` and the step as [`step`] spells it.
+pub fn push_step(out: &mut String, name: &str, index: usize, count: usize) {
     out.push('/');
     out.push_str(name);
     if count > 1 {
         out.push('[');
-        push_number(&mut out, index);
+        push_number(out, index);
         out.push(']');
     }
-    out
 }
 
 fn push_number(out: &mut String, n: usize) {

@@ -13,7 +13,7 @@ mod generated;
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Diagnostics, Severity};
-use crate::node::{sibling_numbers, step};
+use crate::node::{push_step, sibling_numbers};
 use crate::values::did_you_mean;
 use crate::xml::{Element, Node};
 
@@ -323,6 +323,16 @@ impl<'e> Trail<'e> {
     /// The path as the rest of vmxml writes it: `name[i]` only when the name repeats.
     fn path(&mut self) -> String {
         let mut out = format!("/{}", self.root.name);
+        // Room for every step's name, its slash and a short index, so one allocation does.
+        let room: usize = self
+            .levels
+            .iter()
+            .filter_map(|l| match l.parent.children.get(l.at) {
+                Some(Node::Element(c)) => Some(c.name.len() + 6),
+                _ => None,
+            })
+            .sum();
+        out.reserve(room);
         for level in &mut self.levels {
             let Some(Node::Element(child)) = level.parent.children.get(level.at) else {
                 continue;
@@ -336,8 +346,7 @@ impl<'e> Trail<'e> {
                     .get_or_insert_with(|| sibling_numbers(parent));
                 numbering.get(level.at).copied().unwrap_or((1, 1))
             };
-            out.push('/');
-            out.push_str(&step(&child.name, index, count));
+            push_step(&mut out, &child.name, index, count);
         }
         out
     }
