@@ -110,16 +110,26 @@ fn check_parsed(parsed: Result<xml::Document, (xml::XmlError, LineIndex)>) -> Re
 
 /// Drops repeats: one message per code and path, and no info where there is an error.
 fn settle(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let errors: std::collections::HashSet<String> = diags
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| d.path.clone())
-        .collect();
-    let mut seen = std::collections::HashSet::new();
+    // Decide on borrowed paths first, then move the kept diagnostics out.
+    let keep: Vec<bool> = {
+        let errors: std::collections::HashSet<&str> = diags
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.path.as_str())
+            .collect();
+        let mut seen = std::collections::HashSet::with_capacity(diags.len());
+        diags
+            .iter()
+            .map(|d| {
+                !(d.severity == Severity::Info && errors.contains(d.path.as_str()))
+                    && seen.insert((d.code.as_str(), d.path.as_str()))
+            })
+            .collect()
+    };
     diags
         .into_iter()
-        .filter(|d| !(d.severity == Severity::Info && errors.contains(&d.path)))
-        .filter(|d| seen.insert((d.code.clone(), d.path.clone())))
+        .zip(keep)
+        .filter_map(|(d, keep)| keep.then_some(d))
         .collect()
 }
 

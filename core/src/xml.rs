@@ -199,6 +199,17 @@ fn err(
     }
 }
 
+/// A name the reader found in `text`, as a string. Names end at ASCII delimiters, so the
+/// slice of `text` is valid UTF-8 and needs no second check; anything else is decoded.
+fn text_of(text: &str, part: &[u8]) -> String {
+    offset_in(text, part)
+        .and_then(|at| text.get(at..at + part.len()))
+        .map_or_else(
+            || String::from_utf8_lossy(part).into_owned(),
+            str::to_string,
+        )
+}
+
 fn offset_in(text: &str, part: &[u8]) -> Option<usize> {
     let base = text.as_ptr() as usize;
     let p = part.as_ptr() as usize;
@@ -493,7 +504,7 @@ fn describe_quick_xml_error(e: &quick_xml::Error) -> String {
 }
 
 fn element_from(text: &str, start: &BytesStart, span: Span) -> Result<Element, XmlError> {
-    let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+    let name = text_of(text, start.name().as_ref());
     let mut attrs: Vec<Attr> = Vec::new();
     for a in start.attributes().with_checks(true) {
         let a = match a {
@@ -512,7 +523,7 @@ fn element_from(text: &str, start: &BytesStart, span: Span) -> Result<Element, X
                 return Err(err("E-XML-ATTRIBUTE", message, hint, span.start));
             }
         };
-        let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
+        let key = text_of(text, a.key.as_ref());
         let value = match a.unescape_value() {
             Ok(v) => v.into_owned(),
             Err(e) => return Err(err(
@@ -547,7 +558,9 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
+        let lines = text.bytes().filter(|&b| b == b'\n').count();
+        let mut starts = Vec::with_capacity(lines + 1);
+        starts.push(0);
         for (i, b) in text.bytes().enumerate() {
             if b == b'\n' {
                 starts.push(i + 1);
