@@ -552,8 +552,23 @@ fn element_from(text: &str, start: &BytesStart, span: Span) -> Result<Element, X
 /// Byte offset to 1-based line and column (columns count characters, as editors do).
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
-    starts: Vec<usize>,
-    text: String,
+    // Boxed slices rather than vectors: the index travels in `parse`'s error, which clippy
+    // (rightly) wants small.
+    starts: Box<[usize]>,
+    text: Box<str>,
+    /// Only when some line is longer than [`BLOCK`] bytes (a document on one line): how many
+    /// characters start before each multiple of `BLOCK`, so that a column costs at most a
+    /// block's count rather than the whole line's, and many diagnostics on one long line
+    /// stay linear.
+    blocks: Box<[usize]>,
+}
+
+/// Bytes per entry of [`LineIndex`]'s character counts for long lines.
+const BLOCK: usize = 4096;
+
+/// Characters that start in `bytes`: every byte but UTF-8's continuation bytes.
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl LineIndex {
@@ -587,10 +602,32 @@ impl LineIndex {
                 starts.push(base + i + 1);
             }
         }
-        LineIndex {
-            starts,
-            text: text.to_string(),
+        let longest = starts
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .chain(starts.last().map(|&last| text.len() - last))
+            .max()
+            .unwrap_or(0);
+        let mut blocks = Vec::new();
+        if longest > BLOCK {
+            blocks.push(0);
+            for chunk in text.as_bytes().chunks(BLOCK) {
+                blocks.push(blocks.last().copied().unwrap_or(0) + char_starts(chunk));
+            }
         }
+        LineIndex {
+            starts: starts.into_boxed_slice(),
+            text: text.into(),
+            blocks: blocks.into_boxed_slice(),
+        }
+    }
+
+    /// Characters before byte `at` (a character boundary), from the block counts.
+    fn chars_before(&self, at: usize) -> usize {
+        let block = at / BLOCK;
+        let counted = self.blocks.get(block).copied().unwrap_or(0);
+        let rest = self.text.as_bytes().get(block * BLOCK..at).unwrap_or(&[]);
+        counted + char_starts(rest)
     }
 
     pub fn line_col(&self, offset: usize) -> (u32, u32) {
@@ -604,11 +641,14 @@ impl LineIndex {
         while end > start && !self.text.is_char_boundary(end) {
             end -= 1;
         }
-        let col = self
-            .text
-            .get(start..end)
-            .map(|s| s.chars().count())
-            .unwrap_or(0);
+        let col = if end - start > BLOCK && !self.blocks.is_empty() {
+            self.chars_before(end) - self.chars_before(start)
+        } else {
+            self.text
+                .get(start..end)
+                .map(|s| s.chars().count())
+                .unwrap_or(0)
+        };
         (line as u32 + 1, col as u32 + 1)
     }
 }
@@ -845,7 +885,32 @@ mod tests {
             let expected: Vec<usize> = std::iter::once(0)
                 .chain(text.match_indices('\n').map(|(i, _)| i + 1))
                 .collect();
-            assert_eq!(LineIndex::new(text).starts, expected, "{text:?}");
+            assert_eq!(*LineIndex::new(text).starts, *expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn long_lines_count_columns_by_blocks_as_by_characters() {
+        let mut text = String::from("<a>\n");
+        for i in 0..5000 {
+            text.push_str(if i % 3 == 0 { "é→日x" } else { "ab" });
+        }
+        text.push_str("\nshort\n");
+        let index = LineIndex::new(&text);
+        assert!(!index.blocks.is_empty());
+        for offset in (0..=text.len() + 2).step_by(7).chain([4, 5, 6, text.len()]) {
+            let offset_in_text = offset.min(text.len());
+            let line_start = text.as_bytes()[..offset_in_text]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let mut end = offset_in_text;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let line = text[..line_start].matches('\n').count() as u32 + 1;
+            let col = text[line_start..end].chars().count() as u32 + 1;
+            assert_eq!(index.line_col(offset), (line, col), "offset {offset}");
         }
     }
 
