@@ -137,8 +137,14 @@ mod tests {
         );
         assert_eq!(Page::for_path("/domain/on_crash"), Page::Features);
         assert_eq!(Page::for_path("/domain/seclabel"), Page::Review);
-        assert_eq!(Page::for_path("/domain/devices/memballoon/@model"), Page::HostDevices);
-        assert_eq!(Page::for_path("/domain/devices/hostdev[2]/source"), Page::HostDevices);
+        assert_eq!(
+            Page::for_path("/domain/devices/memballoon/@model"),
+            Page::HostDevices
+        );
+        assert_eq!(
+            Page::for_path("/domain/devices/hostdev[2]/source"),
+            Page::HostDevices
+        );
         assert_eq!(Page::Basics.next(), Some(Page::OsBoot));
         assert_eq!(Page::Review.next(), None);
         assert_eq!(Page::Basics.previous(), None);
