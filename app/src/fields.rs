@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use vmxml_core::devices::Device;
 use vmxml_core::{Domain, Severity};
 
-use crate::state::use_studio;
+use crate::state::{use_studio, Studio};
 
 /// A static path as a signal.
 pub fn at(path: &str) -> Signal<String> {
@@ -531,6 +531,46 @@ pub fn KeptOthers(shown: &'static [&'static str]) -> impl IntoView {
             }
         </For>
     }
+}
+
+/// Reads the n-th device of one kind through `get`; `U::default()` once it is gone.
+pub fn read_device<T, U: Default>(
+    studio: Studio,
+    n: usize,
+    get: fn(&Domain, usize) -> Option<&T>,
+    f: impl FnOnce(&T) -> U,
+) -> U {
+    studio.domain.with(|d| get(d, n).map(f).unwrap_or_default())
+}
+
+/// Edits the n-th device of one kind through `get_mut`; nothing happens once it is gone.
+pub fn edit_device<T>(
+    studio: Studio,
+    n: usize,
+    get_mut: fn(&mut Domain, usize) -> Option<&mut T>,
+    f: impl FnOnce(&mut T),
+) {
+    studio.edit(|d| {
+        if let Some(x) = get_mut(d, n) {
+            f(x)
+        }
+    })
+}
+
+/// An optional text value of the n-th device of one kind; empty text means "not set".
+pub fn device_text<T: 'static>(
+    studio: Studio,
+    n: usize,
+    get: fn(&Domain, usize) -> Option<&T>,
+    get_mut: fn(&mut Domain, usize) -> Option<&mut T>,
+    value: impl Fn(&T) -> Option<String> + Copy + Send + Sync + 'static,
+    set: impl Fn(&mut T, Option<String>) + Copy + Send + Sync + 'static,
+) -> (Signal<String>, Callback<String>) {
+    let text = Signal::derive(move || read_device(studio, n, get, value).unwrap_or_default());
+    let on = Callback::new(move |v: String| {
+        edit_device(studio, n, get_mut, |x| set(x, (!v.is_empty()).then_some(v)))
+    });
+    (text, on)
 }
 
 #[cfg(test)]

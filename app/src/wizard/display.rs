@@ -10,8 +10,9 @@ use vmxml_core::Domain;
 
 use super::Group;
 use crate::fields::{
-    device_at, device_at_mut, device_count, device_path, element_text, CardHead, CardMessages,
-    CheckField, KeptDevices, NumberField, SelectField, TextField,
+    device_at, device_at_mut, device_count, device_path, device_text, edit_device, element_text,
+    read_device, CardHead, CardMessages, CheckField, KeptDevices, NumberField, SelectField,
+    TextField,
 };
 use crate::state::{use_studio, Studio};
 
@@ -334,17 +335,11 @@ fn input_title(i: &Input, n: usize) -> String {
 }
 
 fn read_graphics<T: Default>(studio: Studio, n: usize, f: impl FnOnce(&Graphics) -> T) -> T {
-    studio
-        .domain
-        .with(|d| graphics(d, n).map(f).unwrap_or_default())
+    read_device(studio, n, graphics, f)
 }
 
 fn edit_graphics(studio: Studio, n: usize, f: impl FnOnce(&mut Graphics)) {
-    studio.edit(|d| {
-        if let Some(x) = graphics_mut(d, n) {
-            f(x)
-        }
-    })
+    edit_device(studio, n, graphics_mut, f)
 }
 
 fn text(
@@ -353,11 +348,7 @@ fn text(
     get: fn(&Graphics) -> Option<String>,
     set: fn(&mut Graphics, Option<String>),
 ) -> (Signal<String>, Callback<String>) {
-    let value = Signal::derive(move || read_graphics(studio, n, get).unwrap_or_default());
-    let on = Callback::new(move |v: String| {
-        edit_graphics(studio, n, |x| set(x, (!v.is_empty()).then_some(v)))
-    });
-    (value, on)
+    device_text(studio, n, graphics, graphics_mut, get, set)
 }
 
 fn to_port(v: Option<i64>) -> Option<i32> {

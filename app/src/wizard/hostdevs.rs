@@ -8,8 +8,8 @@ use vmxml_core::Domain;
 
 use super::Group;
 use crate::fields::{
-    device_at, device_at_mut, device_count, device_path, element_text, CardHead, CardMessages,
-    CheckField, KeptDevices, KeptOthers, TextField,
+    device_at, device_at_mut, device_count, device_path, device_text, edit_device, element_text,
+    read_device, CardHead, CardMessages, CheckField, KeptDevices, KeptOthers, TextField,
 };
 use crate::state::{use_studio, Studio};
 
@@ -121,17 +121,11 @@ fn title(h: &Hostdev, n: usize) -> String {
 }
 
 fn read<T: Default>(studio: Studio, n: usize, f: impl FnOnce(&Hostdev) -> T) -> T {
-    studio
-        .domain
-        .with(|d| hostdev(d, n).map(f).unwrap_or_default())
+    read_device(studio, n, hostdev, f)
 }
 
 fn edit(studio: Studio, n: usize, f: impl FnOnce(&mut Hostdev)) {
-    studio.edit(|d| {
-        if let Some(x) = hostdev_mut(d, n) {
-            f(x)
-        }
-    })
+    edit_device(studio, n, hostdev_mut, f)
 }
 
 fn usb_id(h: &Hostdev, vendor_id: bool) -> Option<String> {
@@ -185,10 +179,7 @@ fn text(
     get: impl Fn(&Hostdev) -> Option<String> + Copy + Send + Sync + 'static,
     set: impl Fn(&mut Hostdev, Option<String>) + Copy + Send + Sync + 'static,
 ) -> (Signal<String>, Callback<String>) {
-    let value = Signal::derive(move || read(studio, n, get).unwrap_or_default());
-    let on =
-        Callback::new(move |v: String| edit(studio, n, |x| set(x, (!v.is_empty()).then_some(v))));
-    (value, on)
+    device_text(studio, n, hostdev, hostdev_mut, get, set)
 }
 
 #[component]

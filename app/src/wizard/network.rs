@@ -10,8 +10,8 @@ use vmxml_core::{Domain, DomainType};
 
 use super::Group;
 use crate::fields::{
-    device_at, device_at_mut, device_count, device_path, CardHead, CardMessages, NumberField,
-    SelectField, TextField,
+    device_at, device_at_mut, device_count, device_path, device_text, edit_device, read_device,
+    CardHead, CardMessages, NumberField, SelectField, TextField,
 };
 use crate::state::{random_bytes, use_studio, Studio};
 
@@ -170,17 +170,11 @@ fn title(i: &Interface, n: usize) -> String {
 }
 
 fn read<T: Default>(studio: Studio, n: usize, f: impl FnOnce(&Interface) -> T) -> T {
-    studio
-        .domain
-        .with(|d| iface(d, n).map(f).unwrap_or_default())
+    read_device(studio, n, iface, f)
 }
 
 fn edit(studio: Studio, n: usize, f: impl FnOnce(&mut Interface)) {
-    studio.edit(|d| {
-        if let Some(x) = iface_mut(d, n) {
-            f(x)
-        }
-    })
+    edit_device(studio, n, iface_mut, f)
 }
 
 fn text(
@@ -189,10 +183,7 @@ fn text(
     get: fn(&Interface) -> Option<String>,
     set: fn(&mut Interface, Option<String>),
 ) -> (Signal<String>, Callback<String>) {
-    let value = Signal::derive(move || read(studio, n, get).unwrap_or_default());
-    let on =
-        Callback::new(move |v: String| edit(studio, n, |x| set(x, (!v.is_empty()).then_some(v))));
-    (value, on)
+    device_text(studio, n, iface, iface_mut, get, set)
 }
 
 fn endpoint(i: &Interface) -> Option<(&Option<String>, &Option<i32>)> {

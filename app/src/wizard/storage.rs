@@ -10,8 +10,8 @@ use vmxml_core::{Domain, DomainType};
 
 use super::Group;
 use crate::fields::{
-    device_at, device_at_mut, device_count, device_path, CardHead, CardMessages, CheckField,
-    KeptDevices, SelectField, TextField,
+    device_at, device_at_mut, device_count, device_path, device_text, edit_device, read_device,
+    CardHead, CardMessages, CheckField, KeptDevices, SelectField, TextField,
 };
 use crate::state::{use_studio, Studio};
 
@@ -316,17 +316,11 @@ fn title(x: &Disk, n: usize) -> String {
 }
 
 fn read<T: Default>(studio: Studio, n: usize, f: impl FnOnce(&Disk) -> T) -> T {
-    studio
-        .domain
-        .with(|d| disk(d, n).map(f).unwrap_or_default())
+    read_device(studio, n, disk, f)
 }
 
 fn edit(studio: Studio, n: usize, f: impl FnOnce(&mut Disk)) {
-    studio.edit(|d| {
-        if let Some(x) = disk_mut(d, n) {
-            f(x)
-        }
-    })
+    edit_device(studio, n, disk_mut, f)
 }
 
 /// An optional text value of the disk; empty text means "not set".
@@ -336,10 +330,7 @@ fn text(
     get: fn(&Disk) -> Option<String>,
     set: fn(&mut Disk, Option<String>),
 ) -> (Signal<String>, Callback<String>) {
-    let value = Signal::derive(move || read(studio, n, get).unwrap_or_default());
-    let on =
-        Callback::new(move |v: String| edit(studio, n, |x| set(x, (!v.is_empty()).then_some(v))));
-    (value, on)
+    device_text(studio, n, disk, disk_mut, get, set)
 }
 
 #[component]
