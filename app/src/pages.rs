@@ -1,8 +1,6 @@
 //! The wizard's pages, in order, and which page owns a diagnostic's path.
 
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Page {
     Basics,
     OsBoot,

@@ -77,7 +77,7 @@ pub fn line_marks(diagnostics: &[Diagnostic]) -> Vec<(u32, Severity, String)> {
     }
     let mut v: Vec<(u32, Severity, String)> =
         worst.into_iter().map(|(l, (s, m))| (l, s, m)).collect();
-    v.sort_by_key(|(l, _, _)| *l);
+    v.sort_unstable_by_key(|(l, _, _)| *l);
     v
 }
 

@@ -2,13 +2,12 @@
 //! is derived from them. Effects only sync with the outside world (localStorage).
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use vmxml_core::{DesignReport, Domain};
 
 use crate::pages::Page;
 
 /// Which half of the app is showing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     Design,
     Import,
@@ -80,93 +79,118 @@ pub fn use_studio() -> Studio {
     expect_context::<Studio>()
 }
 
-const DRAFT_KEY: &str = "vmxml.draft.v1";
+// The draft is the XML core writes, so it outlives changes to the model and reads back through
+// the same lossless reader as any document. Page, view and import text sit beside it.
+const DRAFT_XML_KEY: &str = "vmxml.draft.xml";
+const DRAFT_PAGE_KEY: &str = "vmxml.draft.page";
+const DRAFT_VIEW_KEY: &str = "vmxml.draft.view";
+const DRAFT_IMPORT_KEY: &str = "vmxml.draft.import";
 const DRAFT_BROKEN_KEY: &str = "vmxml.draft.unreadable";
-
-/// The draft kept in localStorage.
-#[derive(Serialize, Deserialize)]
-struct Draft {
-    domain: Domain,
-    page: Page,
-    view: View,
-    #[serde(default)]
-    import_text: String,
-}
+// Drafts of the first release (JSON); never deleted, only pointed at.
+const DRAFT_V1_KEY: &str = "vmxml.draft.v1";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// Creates the state from the saved draft (or a new design) and starts autosaving.
-pub fn provide_studio() -> Studio {
-    let mut notice = None;
-    let draft = match storage().map(|s| s.get_item(DRAFT_KEY)) {
-        Some(Ok(Some(json))) => match serde_json::from_str::<Draft>(&json) {
-            Ok(d) => Some(d),
-            Err(_) => {
+/// The saved draft, or why there is none worth restoring.
+struct Restored {
+    domain: Option<Domain>,
+    page: Page,
+    view: View,
+    import_text: String,
+    notice: Option<Notice>,
+}
+
+fn restore() -> Restored {
+    let mut restored = Restored {
+        domain: None,
+        page: Page::Basics,
+        view: View::Design,
+        import_text: String::new(),
+        notice: None,
+    };
+    let Some(store) = storage().filter(|s| s.get_item(DRAFT_XML_KEY).is_ok()) else {
+        restored.notice = Some(Notice {
+            text: "This browser blocks local storage: your design will not be kept after a reload. Download it before you leave.".into(),
+            is_error: true,
+        });
+        return restored;
+    };
+    let get = |key: &str| store.get_item(key).ok().flatten();
+    restored.page = get(DRAFT_PAGE_KEY)
+        .and_then(|slug| Page::ALL.into_iter().find(|p| p.slug() == slug))
+        .unwrap_or(Page::Basics);
+    restored.view = match get(DRAFT_VIEW_KEY).as_deref() {
+        Some("import") => View::Import,
+        _ => View::Design,
+    };
+    restored.import_text = get(DRAFT_IMPORT_KEY).unwrap_or_default();
+    match get(DRAFT_XML_KEY) {
+        Some(xml) => match vmxml_core::read(&xml) {
+            Some(domain) => restored.domain = Some(domain),
+            None => {
                 // Keep what could not be read rather than overwrite it.
-                if let Some(s) = storage() {
-                    let _ = s.set_item(DRAFT_BROKEN_KEY, &json);
-                }
-                notice = Some(Notice {
+                let _ = store.set_item(DRAFT_BROKEN_KEY, &xml);
+                restored.notice = Some(Notice {
                     text: "The saved draft could not be read, so a new design was started. The old draft is kept in this browser's storage under vmxml.draft.unreadable.".into(),
                     is_error: true,
                 });
-                None
             }
         },
-        Some(Err(_)) | None => {
-            notice = Some(Notice {
-                text: "This browser blocks local storage: your design will not be kept after a reload. Download it before you leave.".into(),
-                is_error: true,
+        None if get(DRAFT_V1_KEY).is_some() => {
+            restored.notice = Some(Notice {
+                text: "A draft saved by an older vmxml was found; it is kept in this browser's storage under vmxml.draft.v1 and a new design was started.".into(),
+                is_error: false,
             });
-            None
         }
-        Some(Ok(None)) => None,
-    };
-    let (domain, page, view, import_text) = match draft {
-        Some(d) => (d.domain, d.page, d.view, d.import_text),
-        None => (Domain::default(), Page::Basics, View::Design, String::new()),
-    };
-    let domain = RwSignal::new(domain);
+        None => {}
+    }
+    restored
+}
+
+/// Creates the state from the saved draft (or a new design) and starts autosaving.
+pub fn provide_studio() -> Studio {
+    let restored = restore();
+    let domain = RwSignal::new(restored.domain.unwrap_or_default());
     let report = Memo::new(move |_| domain.with(vmxml_core::design_report));
     let studio = Studio {
         domain,
-        page: RwSignal::new(page),
-        view: RwSignal::new(view),
+        page: RwSignal::new(restored.page),
+        view: RwSignal::new(restored.view),
         report,
         focus: RwSignal::new(None),
-        notice: RwSignal::new(notice),
-        import_text: RwSignal::new(import_text),
+        notice: RwSignal::new(restored.notice),
+        import_text: RwSignal::new(restored.import_text),
     };
     provide_context(studio);
-    Effect::new(move |_| {
-        let draft = studio.domain.with(|domain| {
-            serde_json::to_string(&DraftRef {
-                domain,
-                page: studio.page.get(),
-                view: studio.view.get(),
-                import_text: &studio.import_text.read(),
-            })
-        });
-        let Ok(json) = draft else { return };
-        match storage().map(|s| s.set_item(DRAFT_KEY, &json)) {
-            Some(Ok(())) => {}
-            Some(Err(_)) => studio.warn(
-                "The design could not be saved in this browser (storage is full or blocked). Download it to keep it.",
-            ),
-            None => {}
-        }
+    // One effect per piece, so a keystroke in the import editor does not rewrite the design.
+    save_on_change(studio, DRAFT_XML_KEY, move || {
+        studio.report.with(|r| r.xml.clone())
     });
+    save_on_change(studio, DRAFT_PAGE_KEY, move || {
+        studio.page.get().slug().to_string()
+    });
+    save_on_change(studio, DRAFT_VIEW_KEY, move || {
+        match studio.view.get() {
+            View::Design => "design",
+            View::Import => "import",
+        }
+        .to_string()
+    });
+    save_on_change(studio, DRAFT_IMPORT_KEY, move || studio.import_text.get());
     studio
 }
 
-#[derive(Serialize)]
-struct DraftRef<'a> {
-    domain: &'a Domain,
-    page: Page,
-    view: View,
-    import_text: &'a str,
+fn save_on_change(studio: Studio, key: &'static str, value: impl Fn() -> String + 'static) {
+    Effect::new(move |_| {
+        let value = value();
+        if let Some(Err(_)) = storage().map(|s| s.set_item(key, &value)) {
+            studio.warn(
+                "The design could not be saved in this browser (storage is full or blocked). Download it to keep it.",
+            );
+        }
+    });
 }
 
 /// Forgets the draft and starts a new design.

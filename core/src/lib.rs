@@ -101,11 +101,16 @@ fn check_parsed(parsed: Result<xml::Document, (xml::XmlError, LineIndex)>) -> Re
     );
     let mut diagnostics = settle(diags.into_vec());
     locate_all(&mut diagnostics, &doc.root, &doc.lines);
-    diagnostics.sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0), d.severity));
+    sort_by_position(&mut diagnostics);
     Report {
         domain: Some(domain),
         diagnostics,
     }
+}
+
+/// Diagnostics in reading order; at one position, errors first.
+fn sort_by_position(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0), d.severity));
 }
 
 /// Drops repeats: one message per code and path, and no info where there is an error.
@@ -162,7 +167,7 @@ pub fn design_report(domain: &Domain) -> DesignReport {
     if let Ok(doc) = xml::parse(&xml) {
         locate_all(&mut diagnostics, &doc.root, &doc.lines);
     }
-    diagnostics.sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0), d.severity));
+    sort_by_position(&mut diagnostics);
     DesignReport { xml, diagnostics }
 }
 
@@ -180,6 +185,16 @@ pub fn element_lines(doc: &xml::Document, path: &str) -> Option<(u32, u32)> {
 /// The document as vmxml writes it: libvirt's order and `virsh dumpxml`'s layout.
 pub fn write(domain: &Domain) -> String {
     xml::write_document(&domain.write())
+}
+
+/// The model of a document without validating it: for restoring a design that vmxml itself
+/// wrote (the app's draft). `None` when the text is not a well-formed `<domain>` document.
+pub fn read(text: &str) -> Option<Domain> {
+    let doc = xml::parse(text).ok()?;
+    if doc.root.name != "domain" {
+        return None;
+    }
+    Some(Domain::read(&doc.root, &mut Diagnostics::default()))
 }
 
 /// Read then write. Fails only when the text is not a well-formed `<domain>` document.

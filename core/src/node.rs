@@ -108,8 +108,8 @@ pub fn numbers<'n>(names: impl IntoIterator<Item = Option<&'n str>>) -> Vec<(usi
         }
     }
     let mut out = vec![(0, 0); len];
-    // Stable: within a name, positions stay in order.
-    order.sort_by(|a, b| a.0.cmp(b.0));
+    // By name, then position: within a name, positions stay in order.
+    order.sort_unstable();
     for run in order.chunk_by(|a, b| a.0 == b.0) {
         for (k, &(_, i)) in run.iter().enumerate() {
             if let Some(slot) = out.get_mut(i) {

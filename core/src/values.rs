@@ -145,7 +145,7 @@ pub fn uuid_canonical(s: &str) -> Option<String> {
         .chars()
         .filter(|c| c.is_ascii_hexdigit())
         .collect::<String>()
-        .to_lowercase();
+        .to_ascii_lowercase();
     Some(format!(
         "{}-{}-{}-{}-{}",
         &hex[0..8],
@@ -237,14 +237,12 @@ pub fn did_you_mean<'a>(
     if word.len() > 64 {
         return None;
     }
-    let lw = word.to_lowercase();
+    let lw = word.to_ascii_lowercase();
     let mut best: Option<(usize, &'a str)> = None;
     for c in candidates {
-        let d = if c.to_lowercase() == lw {
-            0
-        } else {
-            levenshtein(&lw, &c.to_lowercase())
-        };
+        // libvirt's names are ASCII: no Unicode case tables needed.
+        let lc = c.to_ascii_lowercase();
+        let d = if lc == lw { 0 } else { levenshtein(&lw, &lc) };
         if best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }

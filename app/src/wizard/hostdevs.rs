@@ -406,6 +406,26 @@ mod tests {
         // The wizard's design reads back as the same model.
         let back = vmxml_core::check(&xml);
         assert!(!back.has_errors(), "{:?}", back.diagnostics);
-        assert_eq!(back.domain.map(|b| vmxml_core::write(&b)), Some(xml));
+        assert_eq!(
+            back.domain.map(|b| vmxml_core::write(&b)),
+            Some(xml.clone())
+        );
+        // The saved draft (that XML) restores the same model; only the order between kinds
+        // becomes libvirt's, which no page shows.
+        let restored = vmxml_core::read(&xml).expect("the draft reads back");
+        let by_kind = |d: &Domain| {
+            let mut list = d
+                .devices
+                .as_ref()
+                .map(|x| x.list.clone())
+                .unwrap_or_default();
+            list.sort_by_key(|x| x.element_name().to_string());
+            list
+        };
+        assert_eq!(by_kind(&restored), by_kind(&d));
+        d.devices = None;
+        let mut rest = restored;
+        rest.devices = None;
+        assert_eq!(rest, d);
     }
 }
