@@ -152,8 +152,8 @@ pub fn NumberField(
     on_input: Callback<Option<i64>>,
     #[prop(optional)] help: &'static str,
     #[prop(optional)] since: &'static str,
-    #[prop(optional)] min: Option<i64>,
-    #[prop(optional)] max: Option<i64>,
+    #[prop(default = None)] min: Option<i64>,
+    #[prop(default = None)] max: Option<i64>,
     /// A control shown after the number (a unit chooser).
     #[prop(optional)]
     unit: Option<AnyView>,

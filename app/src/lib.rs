@@ -5,6 +5,7 @@
 pub mod diagnostics;
 pub mod download;
 pub mod fields;
+pub mod form;
 pub mod import;
 pub mod pages;
 pub mod preview;

@@ -402,8 +402,8 @@ fn ServiceField(
                     value=Signal::derive(move || value.with(|v| v.parse::<i64>().ok()))
                     on_input=Callback::new(move |v: Option<i64>| on_input.run(v.map(|v| v.to_string()).unwrap_or_default()))
                     help
-                    min=1
-                    max=65535
+                    min=Some(1)
+                    max=Some(65535)
                 />
             }
             .into_any()
@@ -666,7 +666,7 @@ fn CharCard(name: &'static str, n: usize, count: Signal<usize>) -> impl IntoView
                     x.target_extra.remove_attr("port");
                 }))
                 help="The guest device's port number, counted from 0 today (the 2008 format counted from 1). Usually there is one console and up to 2 serial or parallel ports. Empty: libvirt numbers it."
-                min=0
+                min=Some(0)
             />
             <CardMessages path=base covered=COVERED />
         </article>

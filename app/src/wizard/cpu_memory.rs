@@ -63,7 +63,7 @@ fn MemoryField(
         <Select id=Signal::stored(crate::fields::field_id(&format!("{path}/@unit"))) path=unit_path options=UNITS.to_vec() value=unit on_change=set_unit label="Unit" />
     }
     .into_any();
-    view! { <NumberField label path=at(path) value=amount on_input=set_amount help since min=0 unit=unit_view /> }
+    view! { <NumberField label path=at(path) value=amount on_input=set_amount help since min=Some(0) unit=unit_view /> }
 }
 
 #[component]
@@ -102,7 +102,7 @@ pub fn CpuMemory() -> impl IntoView {
                 }))
                 help="The number of virtual CPUs allocated to the guest."
                 since="0.0.1"
-                min=1
+                min=Some(1)
             />
         </Group>
     }

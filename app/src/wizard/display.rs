@@ -9,31 +9,12 @@ use vmxml_core::os::OsKind;
 use vmxml_core::Domain;
 
 use super::Group;
-use crate::fields::{
-    device_at, device_at_mut, device_count, device_path, device_text, edit_device, element_text,
-    read_device, CardHead, CardMessages, CheckField, KeptDevices, NumberField, SelectField,
-    TextField,
-};
-use crate::state::{use_studio, Studio};
+use crate::fields::{device_at, device_at_mut, device_count, KeptDevices};
+use crate::form::{Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
+use crate::state::use_studio;
 
 const GRAPHICS: &str = "graphics";
 const INPUT: &str = "input";
-
-const GRAPHICS_COVERED: &[&str] = &[
-    "/@type",
-    "/@port",
-    "/@tlsPort",
-    "/@autoport",
-    "/@listen",
-    "/@socket",
-    "/@passwd",
-    "/@keymap",
-    "/@display",
-    "/@xauth",
-    "/@fullscreen",
-];
-
-const INPUT_COVERED: &[&str] = &["/@type", "/@bus"];
 
 const GRAPHICS_TYPES: [(&str, &str); 3] = [
     ("vnc", "vnc: a VNC server"),
@@ -334,321 +315,340 @@ fn input_title(i: &Input, n: usize) -> String {
     }
 }
 
-fn read_graphics<T: Default>(studio: Studio, n: usize, f: impl FnOnce(&Graphics) -> T) -> T {
-    read_device(studio, n, graphics, f)
-}
-
-fn edit_graphics(studio: Studio, n: usize, f: impl FnOnce(&mut Graphics)) {
-    edit_device(studio, n, graphics_mut, f)
-}
-
-fn text(
-    studio: Studio,
-    n: usize,
-    get: fn(&Graphics) -> Option<String>,
-    set: fn(&mut Graphics, Option<String>),
-) -> (Signal<String>, Callback<String>) {
-    device_text(studio, n, graphics, graphics_mut, get, set)
-}
-
-fn to_port(v: Option<i64>) -> Option<i32> {
-    v.map(|v| i32::try_from(v.clamp(i64::from(i32::MIN), i64::from(i32::MAX))).unwrap_or_default())
-}
-
-/// The fields VNC and SPICE share, and each one's own.
-#[component]
-fn RemoteFields(
-    n: usize,
-    spice: bool,
-    at: Callback<&'static str, Signal<String>>,
-) -> impl IntoView {
-    let studio = use_studio();
-    let auto = Memo::new(move |_| read_graphics(studio, n, auto_port));
-    let (listen, set_listen) = text(
-        studio,
-        n,
-        |g| g.listen().map(str::to_string),
-        |g, v| g.set_listen(v),
-    );
-    let (passwd, set_passwd) = text(
-        studio,
-        n,
-        |g| match &g.kind {
-            GraphicsKind::Vnc { passwd, .. } | GraphicsKind::Spice { passwd, .. } => passwd.clone(),
-            _ => None,
-        },
-        |g, v| {
-            if let GraphicsKind::Vnc { passwd, .. } | GraphicsKind::Spice { passwd, .. } =
-                &mut g.kind
-            {
-                *passwd = v
-            }
-        },
-    );
-    let (keymap, set_keymap) = text(
-        studio,
-        n,
-        |g| match &g.kind {
-            GraphicsKind::Vnc { keymap, .. } | GraphicsKind::Spice { keymap, .. } => keymap.clone(),
-            _ => None,
-        },
-        |g, v| {
-            if let GraphicsKind::Vnc { keymap, .. } | GraphicsKind::Spice { keymap, .. } =
-                &mut g.kind
-            {
-                *keymap = v
-            }
-        },
-    );
-    let (socket, set_socket) = text(
-        studio,
-        n,
-        |g| match &g.kind {
-            GraphicsKind::Vnc { socket, .. } => socket.clone(),
-            _ => None,
-        },
-        |g, v| {
-            if let GraphicsKind::Vnc { socket, .. } = &mut g.kind {
-                *socket = v
-            }
-        },
-    );
-    let port = Signal::derive(move || {
-        read_graphics(studio, n, |g| match &g.kind {
-            GraphicsKind::Vnc { port, .. } | GraphicsKind::Spice { port, .. } => {
-                port.map(i64::from)
-            }
-            _ => None,
-        })
-    });
-    let set_port = Callback::new(move |v: Option<i64>| {
-        edit_graphics(studio, n, |g| {
-            if let GraphicsKind::Vnc { port, .. } | GraphicsKind::Spice { port, .. } = &mut g.kind {
-                *port = to_port(v)
-            }
-        })
-    });
-    let tls_port = Signal::derive(move || {
-        read_graphics(studio, n, |g| match &g.kind {
-            GraphicsKind::Spice { tls_port, .. } => tls_port.map(i64::from),
-            _ => None,
-        })
-    });
-    let set_tls_port = Callback::new(move |v: Option<i64>| {
-        edit_graphics(studio, n, |g| {
-            if let GraphicsKind::Spice { tls_port, .. } = &mut g.kind {
-                *tls_port = to_port(v)
-            }
-        })
-    });
-    let port_help = if spice {
-        "The TCP port of the SPICE server; -1 is the legacy spelling of 'pick one'."
-    } else {
-        "The TCP port of the VNC server: display N is port 5900+N. -1 is the legacy spelling of 'pick one'."
-    };
-    view! {
-        <CheckField
-            label="Pick the port automatically"
-            path=at.run("/@autoport")
-            value=Signal::derive(move || auto.get())
-            on_change=Callback::new(move |on: bool| studio.edit(|d| set_auto_port(d, n, on)))
-            help="libvirt allocates a free port when the guest starts (autoport, the preferred way over port -1)."
-        />
-        {move || (!auto.get()).then(|| view! {
-            <NumberField label="Port" path=at.run("/@port") value=port on_input=set_port help=port_help min=-1 max=65535 />
-        })}
-        {move || (spice && !auto.get()).then(|| view! {
-            <NumberField label="TLS port" path=at.run("/@tlsPort") value=tls_port on_input=set_tls_port
-                help="An alternative port for TLS-secured connections." since="0.8.6" min=-1 max=65535 />
-        })}
-        <TextField label="Listen address" path=at.run("/@listen") value=listen on_input=set_listen placeholder="127.0.0.1"
-            help="The IP address the server listens on: 127.0.0.1 for this host only, 0.0.0.0 for every network." />
-        {(!spice).then(|| view! {
-            <TextField label="UNIX socket" path=at.run("/@socket") value=socket on_input=set_socket placeholder="/var/lib/libvirt/qemu/guest-vnc.sock"
-                help="Listen on a UNIX domain socket path instead of a TCP port (QEMU)." since="0.8.8" />
-        })}
-        <TextField label="Password" path=at.run("/@passwd") value=passwd on_input=set_passwd
-            help="A password for the console, in clear text in the XML. Empty: no password. (The 2008 format spelled it password=; vmxml writes passwd=.)" />
-        <SelectField label="Keymap" path=at.run("/@keymap") options=KEYMAPS.to_vec() value=keymap on_change=set_keymap
-            help="The keyboard layout the server assumes." />
-    }
-}
-
-#[component]
-fn SdlFields(n: usize, at: Callback<&'static str, Signal<String>>) -> impl IntoView {
-    let studio = use_studio();
-    let (display, set_display) = text(
-        studio,
-        n,
-        |g| match &g.kind {
-            GraphicsKind::Sdl { display, .. } => display.clone(),
-            _ => None,
-        },
-        |g, v| {
-            if let GraphicsKind::Sdl { display, .. } = &mut g.kind {
-                *display = v
-            }
-        },
-    );
-    let (xauth, set_xauth) = text(
-        studio,
-        n,
-        |g| match &g.kind {
-            GraphicsKind::Sdl { xauth, .. } => xauth.clone(),
-            _ => None,
-        },
-        |g, v| {
-            if let GraphicsKind::Sdl { xauth, .. } = &mut g.kind {
-                *xauth = v
-            }
-        },
-    );
-    view! {
-        <TextField label="X display" path=at.run("/@display") value=display on_input=set_display placeholder=":0.0"
-            help="The X display the window opens on." />
-        <TextField label="X authority file" path=at.run("/@xauth") value=xauth on_input=set_xauth placeholder="/root/.Xauthority"
-            help="The authentication file for that display." />
-        <CheckField
-            label="Full screen"
-            path=at.run("/@fullscreen")
-            value=Signal::derive(move || read_graphics(studio, n, |g| matches!(g.kind, GraphicsKind::Sdl { fullscreen: Some(true), .. })))
-            on_change=Callback::new(move |on: bool| edit_graphics(studio, n, |g| {
-                if let GraphicsKind::Sdl { fullscreen, .. } = &mut g.kind {
-                    *fullscreen = on.then_some(true)
-                }
-            }))
-            help="Open the window in full-screen mode."
-        />
-    }
-}
-
-#[component]
-fn GraphicsCard(n: usize, count: Signal<usize>) -> impl IntoView {
-    let studio = use_studio();
-    let base = Signal::derive(move || device_path(GRAPHICS, n, count.get()));
-    let at = Callback::new(move |suffix: &'static str| {
-        Signal::derive(move || format!("{}{suffix}", base.get()))
-    });
-    let kind = Memo::new(move |_| read_graphics(studio, n, |g| g.kind.type_name().to_string()));
-    let heading = Signal::derive(move || read_graphics(studio, n, |g| graphics_title(g, n)));
-    let body = move || {
-        let t = kind.get();
-        let select = view! {
-            <SelectField
-                label="Type"
-                path=at.run("/@type")
-                options=GRAPHICS_TYPES.to_vec()
-                value=Signal::derive(move || kind.get())
-                on_change=Callback::new(move |v: String| edit_graphics(studio, n, |g| set_graphics_type(g, &v)))
-                help="sdl shows a window on the host's desktop; vnc starts a VNC server; spice (since 0.8.6) a SPICE server."
-            />
-        };
-        match t.as_str() {
-            "vnc" => view! { {select} <RemoteFields n spice=false at /> }.into_any(),
-            "spice" => view! { {select} <RemoteFields n spice=true at /> }.into_any(),
-            "sdl" => view! { {select} <SdlFields n at /> }.into_any(),
-            "" => view! {
-                <p class="kept">"This graphics device has no type, and libvirt requires one. It is kept as written; remove it and add a new one."</p>
-            }
-            .into_any(),
-            _ => view! {
-                <p class="kept">{format!("Type '{t}' is kept as is: vmxml models sdl, vnc and spice, so this device is written back exactly as it was.")}</p>
-                <pre class="code kept">{move || read_graphics(studio, n, |g| element_text(&g.write()))}</pre>
-                <CardMessages path=at.run("/@type") covered=&[] />
-            }
-            .into_any(),
-        }
-    };
-    view! {
-        <article class="card" data-testid="graphics-card" data-path=move || base.get()>
-            <CardHead name=GRAPHICS what="graphics device" n count title=heading />
-            {body}
-            <CardMessages path=base covered=GRAPHICS_COVERED />
-        </article>
-    }
-}
-
-fn read_input<T: Default>(studio: Studio, n: usize, f: impl FnOnce(&Input) -> T) -> T {
-    studio
-        .domain
-        .with(|d| input(d, n).map(f).unwrap_or_default())
-}
-
-fn edit_input(studio: Studio, n: usize, f: impl FnOnce(&mut Input)) {
-    studio.edit(|d| {
-        if let Some(x) = input_mut(d, n) {
-            f(x)
-        }
+fn to_port(v: Option<String>) -> Option<i32> {
+    v.and_then(|v| v.parse::<i64>().ok()).map(|v| {
+        i32::try_from(v.clamp(i64::from(i32::MIN), i64::from(i32::MAX))).unwrap_or_default()
     })
 }
 
-#[component]
-fn InputCard(n: usize, count: Signal<usize>) -> impl IntoView {
-    let studio = use_studio();
-    let base = Signal::derive(move || device_path(INPUT, n, count.get()));
-    let at = move |suffix: &'static str| Signal::derive(move || format!("{}{suffix}", base.get()));
-    let kind = Memo::new(move |_| read_input(studio, n, |x| x.input_type.as_str().to_string()));
-    let heading = Signal::derive(move || read_input(studio, n, |x| input_title(x, n)));
-    let type_field = move || {
-        let t = kind.get();
-        if INPUT_TYPES.iter().any(|(v, _)| *v == t) {
-            view! {
-                <SelectField
-                    label="Type"
-                    path=at("/@type")
-                    options=INPUT_TYPES.to_vec()
-                    value=Signal::derive(move || kind.get())
-                    on_change=Callback::new(move |v: String| edit_input(studio, n, |x| x.input_type = InputType::parse(&v)))
-                    help="A tablet moves the cursor to absolute positions, so it follows the viewer's pointer; a mouse moves it relative to where it is. keyboard since 1.2.2."
-                />
-            }
-            .into_any()
-        } else if t.is_empty() {
-            view! { <p class="kept">"This input device has no type, and libvirt requires one. It is kept as written; remove it and add a new one."</p> }.into_any()
-        } else {
-            view! {
-                <p class="kept">{format!("Type '{t}' is kept as is, with its host source: vmxml edits mice, tablets and keyboards.")}</p>
-                <CardMessages path=at("/@type") covered=&[] />
-            }
-            .into_any()
-        }
+fn graphics_type_is(d: &Domain, n: usize, types: &[&str]) -> bool {
+    graphics(d, n).is_some_and(|g| types.contains(&g.kind.type_name()))
+}
+
+fn remote(d: &Domain, n: usize) -> bool {
+    graphics_type_is(d, n, &["vnc", "spice"])
+}
+
+fn fixed_port(d: &Domain, n: usize, spice_only: bool) -> bool {
+    let types: &[&str] = if spice_only {
+        &["spice"]
+    } else {
+        &["vnc", "spice"]
     };
-    view! {
-        <article class="card" data-testid="input-card" data-path=move || base.get()>
-            <CardHead name=INPUT what="input device" n count title=heading />
-            {type_field}
-            <SelectField
-                label="Bus"
-                path=at("/@bus")
-                options=INPUT_BUSES.to_vec()
-                value=Signal::derive(move || read_input(studio, n, |x| x.bus.as_ref().map(|b| b.as_str().to_string()).unwrap_or_default()))
-                on_change=Callback::new(move |v: String| edit_input(studio, n, |x| x.bus = (!v.is_empty()).then(|| InputBus::parse(&v))))
-                help="Refines the device: xen (paravirtualized), ps2 or usb; virtio since 1.3.0. A tablet needs usb (or virtio). Empty: libvirt picks one."
-            />
-            <CardMessages path=base covered=INPUT_COVERED />
-        </article>
+    graphics_type_is(d, n, types) && graphics(d, n).is_some_and(|g| !auto_port(g))
+}
+
+fn port(d: &Domain, n: usize) -> Option<String> {
+    match &graphics(d, n)?.kind {
+        GraphicsKind::Vnc { port, .. } | GraphicsKind::Spice { port, .. } => {
+            port.map(|p| p.to_string())
+        }
+        _ => None,
     }
 }
+
+fn set_port(d: &mut Domain, n: usize, v: Option<String>) {
+    if let Some(GraphicsKind::Vnc { port, .. } | GraphicsKind::Spice { port, .. }) =
+        graphics_mut(d, n).map(|g| &mut g.kind)
+    {
+        *port = to_port(v)
+    }
+}
+
+/// The settings VNC and SPICE share: (password, keymap).
+fn remote_settings(g: &mut Graphics) -> Option<(&mut Option<String>, &mut Option<String>)> {
+    match &mut g.kind {
+        GraphicsKind::Vnc { passwd, keymap, .. } | GraphicsKind::Spice { passwd, keymap, .. } => {
+            Some((passwd, keymap))
+        }
+        _ => None,
+    }
+}
+
+fn sdl(g: &mut Graphics) -> Option<(&mut Option<String>, &mut Option<String>, &mut Option<bool>)> {
+    match &mut g.kind {
+        GraphicsKind::Sdl {
+            display,
+            xauth,
+            fullscreen,
+        } => Some((display, xauth, fullscreen)),
+        _ => None,
+    }
+}
+
+fn sdl_value(d: &Domain, n: usize, pick: fn(&GraphicsKind) -> Option<String>) -> Option<String> {
+    graphics(d, n).and_then(|g| pick(&g.kind))
+}
+
+const PORT: Field = Field {
+    label: "Port",
+    at: At::Rel("/@port"),
+    control: Control::Number(Some(-1), Some(65535)),
+    get: port,
+    set: set_port,
+    ..FIELD
+};
+
+static GRAPHICS_FIELDS: [Field; 12] = [
+    Field {
+        label: "Type",
+        at: At::Rel("/@type"),
+        control: Control::Select(&GRAPHICS_TYPES),
+        get: |d, n| graphics(d, n).map(|g| g.kind.type_name().to_string()),
+        set: |d, n, v| {
+            if let Some(g) = graphics_mut(d, n) {
+                set_graphics_type(g, v.as_deref().unwrap_or("vnc"))
+            }
+        },
+        help: "sdl shows a window on the host's desktop; vnc starts a VNC server; spice (since 0.8.6) a SPICE server.",
+        show: Some(|d, n| graphics_type_is(d, n, &["vnc", "spice", "sdl"])),
+        ..FIELD
+    },
+    Field {
+        label: "Pick the port automatically",
+        at: At::Rel("/@autoport"),
+        control: Control::Check,
+        get: |d, n| graphics(d, n).filter(|g| auto_port(g)).map(|_| "yes".into()),
+        set: |d, n, v| set_auto_port(d, n, v.is_some()),
+        help: "libvirt allocates a free port when the guest starts (autoport, the preferred way over port -1).",
+        show: Some(remote),
+        ..FIELD
+    },
+    Field {
+        help: "The TCP port of the VNC server: display N is port 5900+N. -1 is the legacy spelling of 'pick one'.",
+        show: Some(|d, n| graphics_type_is(d, n, &["vnc"]) && fixed_port(d, n, false)),
+        ..PORT
+    },
+    Field {
+        help: "The TCP port of the SPICE server; -1 is the legacy spelling of 'pick one'.",
+        show: Some(|d, n| fixed_port(d, n, true)),
+        ..PORT
+    },
+    Field {
+        label: "TLS port",
+        at: At::Rel("/@tlsPort"),
+        control: Control::Number(Some(-1), Some(65535)),
+        get: |d, n| match &graphics(d, n)?.kind {
+            GraphicsKind::Spice { tls_port, .. } => tls_port.map(|p| p.to_string()),
+            _ => None,
+        },
+        set: |d, n, v| {
+            if let Some(GraphicsKind::Spice { tls_port, .. }) = graphics_mut(d, n).map(|g| &mut g.kind) {
+                *tls_port = to_port(v)
+            }
+        },
+        help: "An alternative port for TLS-secured connections.",
+        since: "0.8.6",
+        show: Some(|d, n| fixed_port(d, n, true)),
+    },
+    Field {
+        label: "Listen address",
+        at: At::Rel("/@listen"),
+        control: Control::Text("127.0.0.1"),
+        get: |d, n| graphics(d, n)?.listen().map(str::to_string),
+        set: |d, n, v| {
+            if let Some(g) = graphics_mut(d, n) {
+                g.set_listen(v)
+            }
+        },
+        help: "The IP address the server listens on: 127.0.0.1 for this host only, 0.0.0.0 for every network.",
+        show: Some(remote),
+        ..FIELD
+    },
+    Field {
+        label: "UNIX socket",
+        at: At::Rel("/@socket"),
+        control: Control::Text("/var/lib/libvirt/qemu/guest-vnc.sock"),
+        get: |d, n| match &graphics(d, n)?.kind {
+            GraphicsKind::Vnc { socket, .. } => socket.clone(),
+            _ => None,
+        },
+        set: |d, n, v| {
+            if let Some(GraphicsKind::Vnc { socket, .. }) = graphics_mut(d, n).map(|g| &mut g.kind) {
+                *socket = v
+            }
+        },
+        help: "Listen on a UNIX domain socket path instead of a TCP port (QEMU).",
+        since: "0.8.8",
+        show: Some(|d, n| graphics_type_is(d, n, &["vnc"])),
+    },
+    Field {
+        label: "Password",
+        at: At::Rel("/@passwd"),
+        get: |d, n| match &graphics(d, n)?.kind {
+            GraphicsKind::Vnc { passwd, .. } | GraphicsKind::Spice { passwd, .. } => passwd.clone(),
+            _ => None,
+        },
+        set: |d, n, v| {
+            if let Some((passwd, _)) = graphics_mut(d, n).and_then(remote_settings) {
+                *passwd = v
+            }
+        },
+        help: "A password for the console, in clear text in the XML. Empty: no password. (The 2008 format spelled it password=; vmxml writes passwd=.)",
+        show: Some(remote),
+        ..FIELD
+    },
+    Field {
+        label: "Keymap",
+        at: At::Rel("/@keymap"),
+        control: Control::Select(&KEYMAPS),
+        get: |d, n| match &graphics(d, n)?.kind {
+            GraphicsKind::Vnc { keymap, .. } | GraphicsKind::Spice { keymap, .. } => keymap.clone(),
+            _ => None,
+        },
+        set: |d, n, v| {
+            if let Some((_, keymap)) = graphics_mut(d, n).and_then(remote_settings) {
+                *keymap = v
+            }
+        },
+        help: "The keyboard layout the server assumes.",
+        show: Some(remote),
+        ..FIELD
+    },
+    Field {
+        label: "X display",
+        at: At::Rel("/@display"),
+        control: Control::Text(":0.0"),
+        get: |d, n| {
+            sdl_value(d, n, |k| match k {
+                GraphicsKind::Sdl { display, .. } => display.clone(),
+                _ => None,
+            })
+        },
+        set: |d, n, v| {
+            if let Some((display, _, _)) = graphics_mut(d, n).and_then(sdl) {
+                *display = v
+            }
+        },
+        help: "The X display the window opens on.",
+        show: Some(|d, n| graphics_type_is(d, n, &["sdl"])),
+        ..FIELD
+    },
+    Field {
+        label: "X authority file",
+        at: At::Rel("/@xauth"),
+        control: Control::Text("/root/.Xauthority"),
+        get: |d, n| {
+            sdl_value(d, n, |k| match k {
+                GraphicsKind::Sdl { xauth, .. } => xauth.clone(),
+                _ => None,
+            })
+        },
+        set: |d, n, v| {
+            if let Some((_, xauth, _)) = graphics_mut(d, n).and_then(sdl) {
+                *xauth = v
+            }
+        },
+        help: "The authentication file for that display.",
+        show: Some(|d, n| graphics_type_is(d, n, &["sdl"])),
+        ..FIELD
+    },
+    Field {
+        label: "Full screen",
+        at: At::Rel("/@fullscreen"),
+        control: Control::Check,
+        get: |d, n| {
+            sdl_value(d, n, |k| match k {
+                GraphicsKind::Sdl { fullscreen: Some(true), .. } => Some("yes".into()),
+                _ => None,
+            })
+        },
+        set: |d, n, v| {
+            if let Some((_, _, fullscreen)) = graphics_mut(d, n).and_then(sdl) {
+                *fullscreen = v.map(|_| true)
+            }
+        },
+        help: "Open the window in full-screen mode.",
+        show: Some(|d, n| graphics_type_is(d, n, &["sdl"])),
+        ..FIELD
+    },
+];
+
+static GRAPHICS_KIND: DeviceKind = DeviceKind {
+    name: GRAPHICS,
+    what: "graphics device",
+    title: |d, n| {
+        graphics(d, n)
+            .map(|g| graphics_title(g, n))
+            .unwrap_or_default()
+    },
+    fields: &GRAPHICS_FIELDS,
+    note: |d, n| {
+        match &graphics(d, n)?.kind {
+        GraphicsKind::Other { graphics_type } if graphics_type.is_empty() => Some("This graphics device has no type, and libvirt requires one. It is kept as written; remove it and add a new one.".into()),
+        GraphicsKind::Other { graphics_type } => Some(format!("Type '{graphics_type}' is kept as is: vmxml models sdl, vnc and spice, so this device is written back exactly as it was.")),
+        _ => None,
+    }
+    },
+};
+
+static INPUT_FIELDS: [Field; 2] = [
+    Field {
+        label: "Type",
+        at: At::Rel("/@type"),
+        control: Control::Select(&INPUT_TYPES),
+        get: |d, n| input(d, n).map(|x| x.input_type.as_str().to_string()),
+        set: |d, n, v| {
+            if let Some(x) = input_mut(d, n) {
+                x.input_type = InputType::parse(v.as_deref().unwrap_or("tablet"))
+            }
+        },
+        help: "A tablet moves the cursor to absolute positions, so it follows the viewer's pointer; a mouse moves it relative to where it is. keyboard since 1.2.2.",
+        show: Some(|d, n| {
+            input(d, n).is_some_and(|x| INPUT_TYPES.iter().any(|(v, _)| *v == x.input_type.as_str()))
+        }),
+        ..FIELD
+    },
+    Field {
+        label: "Bus",
+        at: At::Rel("/@bus"),
+        control: Control::Select(&INPUT_BUSES),
+        get: |d, n| input(d, n)?.bus.as_ref().map(|b| b.as_str().to_string()),
+        set: |d, n, v| {
+            if let Some(x) = input_mut(d, n) {
+                x.bus = v.map(|v| InputBus::parse(&v))
+            }
+        },
+        help: "Refines the device: xen (paravirtualized), ps2 or usb; virtio since 1.3.0. A tablet needs usb (or virtio). Empty: libvirt picks one.",
+        ..FIELD
+    },
+];
+
+static INPUT_KIND: DeviceKind = DeviceKind {
+    name: INPUT,
+    what: "input device",
+    title: |d, n| input(d, n).map(|x| input_title(x, n)).unwrap_or_default(),
+    fields: &INPUT_FIELDS,
+    note: |d, n| {
+        match input(d, n)?.input_type.as_str() {
+        "" => Some("This input device has no type, and libvirt requires one. It is kept as written; remove it and add a new one.".into()),
+        t if INPUT_TYPES.iter().any(|(v, _)| *v == t) => None,
+        t => Some(format!("Type '{t}' is kept as is, with its host source: vmxml edits mice, tablets and keyboards.")),
+    }
+    },
+};
+
+static ADD_GRAPHICS: [Add; 1] = [Add {
+    label: "Add graphics",
+    testid: "add-graphics",
+    add: |d| {
+        let x = new_graphics(d);
+        d.devices_mut().add(Device::Graphics(x));
+    },
+}];
+
+static ADD_INPUT: [Add; 1] = [Add {
+    label: "Add input",
+    testid: "add-input",
+    add: |d| {
+        let x = new_input(d);
+        d.devices_mut().add(Device::Input(x));
+    },
+}];
 
 #[component]
 pub fn Display() -> impl IntoView {
     let studio = use_studio();
-    let graphics_count = Memo::new(move |_| studio.domain.with(|d| device_count(d, GRAPHICS)));
-    let input_count = Memo::new(move |_| studio.domain.with(|d| device_count(d, INPUT)));
-    let graphics_indices = move || (0..graphics_count.get()).collect::<Vec<usize>>();
-    let input_indices = move || (0..input_count.get()).collect::<Vec<usize>>();
-    let add_graphics = move |_| {
-        studio.edit(|d| {
-            let x = new_graphics(d);
-            d.devices_mut().add(Device::Graphics(x));
-        })
-    };
-    let add_input = move |_| {
-        studio.edit(|d| {
-            let x = new_input(d);
-            d.devices_mut().add(Device::Input(x));
-        })
-    };
     let kept = Memo::new(move |_| {
         studio.domain.with(|d| {
             ["video", "sound", "audio"]
@@ -658,20 +658,10 @@ pub fn Display() -> impl IntoView {
     });
     view! {
         <Group title="Graphical framebuffers" intro="A graphics device lets you interact with the guest's screen. A guest typically has a framebuffer or a text console.">
-            <For each=graphics_indices key=|i| *i let:i>
-                <GraphicsCard n=i count=graphics_count.into() />
-            </For>
-            <div class="actions">
-                <button type="button" class="button button--secondary" data-testid="add-graphics" on:click=add_graphics>"Add graphics"</button>
-            </div>
+            <DeviceList kind=&GRAPHICS_KIND adds=&ADD_GRAPHICS />
         </Group>
         <Group title="Input devices" intro="With a framebuffer the guest gets a mouse and keyboard anyway; add a tablet for a cursor that follows the viewer's pointer exactly.">
-            <For each=input_indices key=|i| *i let:i>
-                <InputCard n=i count=input_count.into() />
-            </For>
-            <div class="actions">
-                <button type="button" class="button button--secondary" data-testid="add-input" on:click=add_input>"Add input"</button>
-            </div>
+            <DeviceList kind=&INPUT_KIND adds=&ADD_INPUT />
         </Group>
         {move || kept.get().then(|| view! {
             <Group title="Kept as is" intro="Display and sound devices vmxml does not model. They stay in the design unchanged.">

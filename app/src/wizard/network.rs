@@ -9,25 +9,11 @@ use vmxml_core::values::mac_from;
 use vmxml_core::{Domain, DomainType};
 
 use super::Group;
-use crate::fields::{
-    device_at, device_at_mut, device_count, device_path, device_text, edit_device, read_device,
-    CardHead, CardMessages, NumberField, SelectField, TextField,
-};
-use crate::state::{random_bytes, use_studio, Studio};
+use crate::fields::{device_at, device_at_mut};
+use crate::form::{Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
+use crate::state::random_bytes;
 
 const KIND: &str = "interface";
-
-const COVERED: &[&str] = &[
-    "/@type",
-    "/mac/@address",
-    "/source/@network",
-    "/source/@bridge",
-    "/source/@address",
-    "/source/@port",
-    "/script/@path",
-    "/target/@dev",
-    "/model/@type",
-];
 
 const TYPES: [(&str, &str); 7] = [
     ("network", "network: libvirt virtual network"),
@@ -169,23 +155,6 @@ fn title(i: &Interface, n: usize) -> String {
     }
 }
 
-fn read<T: Default>(studio: Studio, n: usize, f: impl FnOnce(&Interface) -> T) -> T {
-    read_device(studio, n, iface, f)
-}
-
-fn edit(studio: Studio, n: usize, f: impl FnOnce(&mut Interface)) {
-    edit_device(studio, n, iface_mut, f)
-}
-
-fn text(
-    studio: Studio,
-    n: usize,
-    get: fn(&Interface) -> Option<String>,
-    set: fn(&mut Interface, Option<String>),
-) -> (Signal<String>, Callback<String>) {
-    device_text(studio, n, iface, iface_mut, get, set)
-}
-
 fn endpoint(i: &Interface) -> Option<(&Option<String>, &Option<i32>)> {
     match &i.source {
         InterfaceSource::Mcast { address, port, .. }
@@ -204,192 +173,199 @@ fn endpoint_mut(i: &mut Interface) -> Option<(&mut Option<String>, &mut Option<i
     }
 }
 
-/// The fields that depend on the type: the network or bridge name, or the tunnel endpoint.
-#[component]
-fn SourceFields(
-    n: usize,
-    kind: Memo<String>,
-    at: Callback<&'static str, Signal<String>>,
-) -> impl IntoView {
-    let studio = use_studio();
-    move || match kind.get().as_str() {
-        "network" => {
-            let (value, on) = text(
-                studio,
-                n,
-                |x| match &x.source {
-                    InterfaceSource::Network { network, .. } => network.clone(),
-                    _ => None,
-                },
-                |x, v| {
-                    if let InterfaceSource::Network { network, .. } = &mut x.source {
-                        *network = v
-                    }
-                },
-            );
-            view! {
-                <TextField label="Network" path=at.run("/source/@network") value on_input=on placeholder="default"
-                    help="The name of a libvirt virtual network (virsh net-list). 'default' is set up out of the box and NATs to the host's default route; DHCP and DNS are provided." />
-            }
-            .into_any()
-        }
-        "bridge" => {
-            let (value, on) = text(
-                studio,
-                n,
-                |x| match &x.source {
-                    InterfaceSource::Bridge { bridge, .. } => bridge.clone(),
-                    _ => None,
-                },
-                |x, v| {
-                    if let InterfaceSource::Bridge { bridge, .. } = &mut x.source {
-                        *bridge = v
-                    }
-                },
-            );
-            view! {
-                <TextField label="Bridge" path=at.run("/source/@bridge") value on_input=on placeholder="br0"
-                    help="A bridge device on the host with one or more of its physical NICs attached: the guest is on the LAN like a physical machine." />
-            }
-            .into_any()
-        }
-        t @ ("mcast" | "server" | "client") => {
-            let (address, set_address) = text(
-                studio,
-                n,
-                |x| endpoint(x).and_then(|(a, _)| a.clone()),
-                |x, v| {
-                    if let Some((a, _)) = endpoint_mut(x) {
-                        *a = v
-                    }
-                },
-            );
-            let help = match t {
-                "mcast" => "A multicast group address (224.0.0.0 to 239.255.255.255): every guest in the group is on one virtual LAN, even across hosts.",
-                "server" => "The address the tunnel's server listens on; one guest is the server, all others connect to it as clients. Empty: every address.",
-                _ => "The IPv4 address of the guest that is the tunnel's server.",
-            };
-            let placeholder = if t == "mcast" {
-                "230.0.0.1"
-            } else {
-                "192.168.0.1"
-            };
-            view! {
-                <TextField label="Address" path=at.run("/source/@address") value=address on_input=set_address placeholder help />
-                <NumberField
-                    label="Port"
-                    path=at.run("/source/@port")
-                    value=Signal::derive(move || read(studio, n, |x| endpoint(x).and_then(|(_, p)| p.map(i64::from))))
-                    on_input=Callback::new(move |v: Option<i64>| edit(studio, n, |x| {
-                        if let Some((_, p)) = endpoint_mut(x) {
-                            *p = v.map(|v| i32::try_from(v.clamp(i64::from(i32::MIN), i64::from(i32::MAX))).unwrap_or_default());
-                        }
-                    }))
-                    help="The UDP or TCP port of the tunnel, the same on every guest, such as 5558."
-                    min=1
-                    max=65535
-                />
-            }
-            .into_any()
-        }
-        _ => ().into_any(),
+fn type_is(d: &Domain, n: usize, types: &[&str]) -> bool {
+    iface(d, n).is_some_and(|x| types.contains(&x.source.type_name()))
+}
+
+fn address(d: &Domain, n: usize) -> Option<String> {
+    endpoint(iface(d, n)?)?.0.clone()
+}
+
+fn set_address(d: &mut Domain, n: usize, v: Option<String>) {
+    if let Some((a, _)) = iface_mut(d, n).and_then(endpoint_mut) {
+        *a = v
     }
 }
 
-#[component]
-fn InterfaceCard(n: usize, count: Signal<usize>) -> impl IntoView {
-    let studio = use_studio();
-    let base = Signal::derive(move || device_path(KIND, n, count.get()));
-    let at = Callback::new(move |suffix: &'static str| {
-        Signal::derive(move || format!("{}{suffix}", base.get()))
-    });
-    let kind = Memo::new(move |_| read(studio, n, |x| x.source.type_name().to_string()));
-    let heading = Signal::derive(move || read(studio, n, |x| title(x, n)));
-    let (mac, set_mac) = text(studio, n, |x| x.mac.clone(), |x, v| x.mac = v);
-    let generate =
-        Callback::new(move |_| edit(studio, n, |x| x.mac = Some(mac_from(random_bytes()))));
-    let (model, set_model) = text(studio, n, |x| x.model.clone(), |x, v| x.model = v);
-    let (target, set_target) = text(studio, n, |x| x.target.clone(), |x, v| x.target = v);
-    let (script, set_script) = text(studio, n, |x| x.script.clone(), |x, v| x.script = v);
-    // Shown where the type uses them, and whenever they hold a value.
-    let show_target = Memo::new(move |_| {
-        matches!(kind.get().as_str(), "network" | "bridge" | "ethernet")
-            || read(studio, n, |x| x.target.is_some())
-    });
-    let show_script = Memo::new(move |_| {
-        matches!(kind.get().as_str(), "bridge" | "ethernet")
-            || read(studio, n, |x| x.script.is_some())
-    });
-    let type_field = move || {
-        let t = kind.get();
-        if TYPES.iter().any(|(v, _)| *v == t) {
-            view! {
-                <SelectField
-                    label="Type"
-                    path=at.run("/@type")
-                    options=TYPES.to_vec()
-                    value=Signal::derive(move || kind.get())
-                    on_change=Callback::new(move |v: String| edit(studio, n, |x| set_interface_type(x, &v)))
-                    help="How the NIC reaches a network on the host. A virtual network suits hosts with dynamic or wireless networking; a bridge suits static wired hosts; user needs no privileges."
-                />
+const ADDRESS: Field = Field {
+    label: "Address",
+    at: At::Rel("/source/@address"),
+    get: address,
+    set: set_address,
+    ..FIELD
+};
+
+static FIELDS: [Field; 11] = [
+    Field {
+        label: "Type",
+        at: At::Rel("/@type"),
+        control: Control::Select(&TYPES),
+        get: |d, n| iface(d, n).map(|x| x.source.type_name().to_string()),
+        set: |d, n, v| {
+            if let Some(x) = iface_mut(d, n) {
+                set_interface_type(x, v.as_deref().unwrap_or("network"))
             }
-            .into_any()
-        } else {
-            view! {
-                <p class="kept">{format!("Type '{t}' is kept as is: vmxml models network, bridge, user, ethernet, mcast, server and client, so this interface's source is written back exactly as it was.")}</p>
-                <CardMessages path=at.run("/@type") covered=&[] />
+        },
+        help: "How the NIC reaches a network on the host. A virtual network suits hosts with dynamic or wireless networking; a bridge suits static wired hosts; user needs no privileges.",
+        show: Some(|d, n| iface(d, n).is_some_and(|x| !matches!(x.source, InterfaceSource::Other { .. }))),
+        ..FIELD
+    },
+    Field {
+        label: "Network",
+        at: At::Rel("/source/@network"),
+        control: Control::Text("default"),
+        get: |d, n| match &iface(d, n)?.source {
+            InterfaceSource::Network { network, .. } => network.clone(),
+            _ => None,
+        },
+        set: |d, n, v| {
+            if let Some(InterfaceSource::Network { network, .. }) = iface_mut(d, n).map(|x| &mut x.source) {
+                *network = v
             }
-            .into_any()
-        }
-    };
-    view! {
-        <article class="card" data-testid="interface-card" data-path=move || base.get()>
-            <CardHead name=KIND what="interface" n count title=heading />
-            {type_field}
-            <SourceFields n kind at />
-            <TextField label="MAC address" path=at.run("/mac/@address") value=mac on_input=set_mac placeholder="generated by libvirt when empty"
-                action=("Generate", generate)
-                help="Six hex pairs separated by colons, such as 52:54:00:5d:c7:9e. Leave it empty and libvirt generates one." />
-            <SelectField
-                label="Model"
-                path=at.run("/model/@type")
-                options=MODELS.to_vec()
-                value=model
-                on_change=set_model
-                help="The network card the guest sees, for hypervisors that emulate several; qemu -net nic,model=? lists QEMU's."
-            />
-            {move || show_target.get().then(|| view! {
-                <TextField label="Host device name" path=at.run("/target/@dev") value=target on_input=set_target placeholder="vnetN, chosen by libvirt"
-                    help="The tap device created on the host; libvirt names it vnetN when empty. Names starting with vnet, macvtap or macvlan are reserved." />
-            })}
-            {move || show_script.get().then(|| view! {
-                <TextField label="Script" path=at.run("/script/@path") value=script on_input=set_script placeholder="/etc/qemu-ifup"
-                    help="A script run on the host to connect the tap device to the network: vif-bridge for Xen bridges; /etc/qemu-ifup by default for ethernet." />
-            })}
-            <CardMessages path=base covered=COVERED />
-        </article>
+        },
+        help: "The name of a libvirt virtual network (virsh net-list). 'default' is set up out of the box and NATs to the host's default route; DHCP and DNS are provided.",
+        show: Some(|d, n| type_is(d, n, &["network"])),
+        ..FIELD
+    },
+    Field {
+        label: "Bridge",
+        at: At::Rel("/source/@bridge"),
+        control: Control::Text("br0"),
+        get: |d, n| match &iface(d, n)?.source {
+            InterfaceSource::Bridge { bridge, .. } => bridge.clone(),
+            _ => None,
+        },
+        set: |d, n, v| {
+            if let Some(InterfaceSource::Bridge { bridge, .. }) = iface_mut(d, n).map(|x| &mut x.source) {
+                *bridge = v
+            }
+        },
+        help: "A bridge device on the host with one or more of its physical NICs attached: the guest is on the LAN like a physical machine.",
+        show: Some(|d, n| type_is(d, n, &["bridge"])),
+        ..FIELD
+    },
+    Field {
+        control: Control::Text("230.0.0.1"),
+        help: "A multicast group address (224.0.0.0 to 239.255.255.255): every guest in the group is on one virtual LAN, even across hosts.",
+        show: Some(|d, n| type_is(d, n, &["mcast"])),
+        ..ADDRESS
+    },
+    Field {
+        control: Control::Text("192.168.0.1"),
+        help: "The address the tunnel's server listens on; one guest is the server, all others connect to it as clients. Empty: every address.",
+        show: Some(|d, n| type_is(d, n, &["server"])),
+        ..ADDRESS
+    },
+    Field {
+        control: Control::Text("192.168.0.1"),
+        help: "The IPv4 address of the guest that is the tunnel's server.",
+        show: Some(|d, n| type_is(d, n, &["client"])),
+        ..ADDRESS
+    },
+    Field {
+        label: "Port",
+        at: At::Rel("/source/@port"),
+        control: Control::Number(Some(1), Some(65535)),
+        get: |d, n| endpoint(iface(d, n)?)?.1.map(|p| p.to_string()),
+        set: |d, n, v| {
+            if let Some((_, p)) = iface_mut(d, n).and_then(endpoint_mut) {
+                *p = v.and_then(|v| v.parse().ok())
+            }
+        },
+        help: "The UDP or TCP port of the tunnel, the same on every guest, such as 5558.",
+        show: Some(|d, n| type_is(d, n, &["mcast", "server", "client"])),
+        ..FIELD
+    },
+    Field {
+        label: "MAC address",
+        at: At::Rel("/mac/@address"),
+        control: Control::Generate("generated by libvirt when empty", "Generate", || mac_from(random_bytes())),
+        get: |d, n| iface(d, n)?.mac.clone(),
+        set: |d, n, v| {
+            if let Some(x) = iface_mut(d, n) {
+                x.mac = v
+            }
+        },
+        help: "Six hex pairs separated by colons, such as 52:54:00:5d:c7:9e. Leave it empty and libvirt generates one.",
+        ..FIELD
+    },
+    Field {
+        label: "Model",
+        at: At::Rel("/model/@type"),
+        control: Control::Select(&MODELS),
+        get: |d, n| iface(d, n)?.model.clone(),
+        set: |d, n, v| {
+            if let Some(x) = iface_mut(d, n) {
+                x.model = v
+            }
+        },
+        help: "The network card the guest sees, for hypervisors that emulate several; qemu -net nic,model=? lists QEMU's.",
+        ..FIELD
+    },
+    // Target and script: shown where the type uses them, and whenever they hold a value.
+    Field {
+        label: "Host device name",
+        at: At::Rel("/target/@dev"),
+        control: Control::Text("vnetN, chosen by libvirt"),
+        get: |d, n| iface(d, n)?.target.clone(),
+        set: |d, n, v| {
+            if let Some(x) = iface_mut(d, n) {
+                x.target = v
+            }
+        },
+        help: "The tap device created on the host; libvirt names it vnetN when empty. Names starting with vnet, macvtap or macvlan are reserved.",
+        show: Some(|d, n| {
+            type_is(d, n, &["network", "bridge", "ethernet"])
+                || iface(d, n).is_some_and(|x| x.target.is_some())
+        }),
+        ..FIELD
+    },
+    Field {
+        label: "Script",
+        at: At::Rel("/script/@path"),
+        control: Control::Text("/etc/qemu-ifup"),
+        get: |d, n| iface(d, n)?.script.clone(),
+        set: |d, n, v| {
+            if let Some(x) = iface_mut(d, n) {
+                x.script = v
+            }
+        },
+        help: "A script run on the host to connect the tap device to the network: vif-bridge for Xen bridges; /etc/qemu-ifup by default for ethernet.",
+        show: Some(|d, n| {
+            type_is(d, n, &["bridge", "ethernet"])
+                || iface(d, n).is_some_and(|x| x.script.is_some())
+        }),
+        ..FIELD
+    },
+];
+
+static INTERFACE: DeviceKind = DeviceKind {
+    name: KIND,
+    what: "interface",
+    title: |d, n| iface(d, n).map(|x| title(x, n)).unwrap_or_default(),
+    fields: &FIELDS,
+    note: |d, n| {
+        match &iface(d, n)?.source {
+        InterfaceSource::Other { interface_type } => Some(format!("Type '{interface_type}' is kept as is: vmxml models network, bridge, user, ethernet, mcast, server and client, so this interface's source is written back exactly as it was.")),
+        _ => None,
     }
-}
+    },
+};
+
+static ADDS: [Add; 1] = [Add {
+    label: "Add network interface",
+    testid: "add-interface",
+    add: |d| {
+        let x = new_interface(d);
+        d.devices_mut().add(Device::Interface(x));
+    },
+}];
 
 #[component]
 pub fn Network() -> impl IntoView {
-    let studio = use_studio();
-    let count = Memo::new(move |_| studio.domain.with(|d| device_count(d, KIND)));
-    let indices = move || (0..count.get()).collect::<Vec<usize>>();
-    let add = move |_| {
-        studio.edit(|d| {
-            let x = new_interface(d);
-            d.devices_mut().add(Device::Interface(x));
-        })
-    };
     view! {
         <Group title="Network interfaces" intro="Each card is a network card in the guest and the way it reaches a network on the host.">
-            <For each=indices key=|i| *i let:i>
-                <InterfaceCard n=i count=count.into() />
-            </For>
-            <div class="actions">
-                <button type="button" class="button button--secondary" data-testid="add-interface" on:click=add>"Add network interface"</button>
-            </div>
+            <DeviceList kind=&INTERFACE adds=&ADDS />
         </Group>
     }
 }
@@ -411,7 +387,7 @@ mod tests {
         let mut d = Domain::default();
         let x = new_interface(&d);
         d.devices_mut().add(Device::Interface(x));
-        assert_eq!(device_count(&d, KIND), 2);
+        assert_eq!(crate::fields::device_count(&d, KIND), 2);
         assert_eq!(errors(&d), Vec::<String>::new());
     }
 

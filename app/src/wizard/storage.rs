@@ -9,27 +9,11 @@ use vmxml_core::os::OsKind;
 use vmxml_core::{Domain, DomainType};
 
 use super::Group;
-use crate::fields::{
-    device_at, device_at_mut, device_count, device_path, device_text, edit_device, read_device,
-    CardHead, CardMessages, CheckField, KeptDevices, SelectField, TextField,
-};
-use crate::state::{use_studio, Studio};
+use crate::fields::{device_at, device_at_mut, device_count, KeptDevices};
+use crate::form::{Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
+use crate::state::use_studio;
 
 const KIND: &str = "disk";
-
-/// Paths the disk card's fields show; other diagnostics go under the card.
-const COVERED: &[&str] = &[
-    "/@type",
-    "/@device",
-    "/source/@file",
-    "/source/@dev",
-    "/target/@dev",
-    "/target/@bus",
-    "/driver/@name",
-    "/driver/@type",
-    "/readonly",
-    "/shareable",
-];
 
 const TYPES: [(&str, &str); 2] = [
     ("file", "file: an image file on the host"),
@@ -315,186 +299,229 @@ fn title(x: &Disk, n: usize) -> String {
     }
 }
 
-fn read<T: Default>(studio: Studio, n: usize, f: impl FnOnce(&Disk) -> T) -> T {
-    read_device(studio, n, disk, f)
-}
-
-fn edit(studio: Studio, n: usize, f: impl FnOnce(&mut Disk)) {
-    edit_device(studio, n, disk_mut, f)
-}
-
-/// An optional text value of the disk; empty text means "not set".
-fn text(
-    studio: Studio,
-    n: usize,
-    get: fn(&Disk) -> Option<String>,
-    set: fn(&mut Disk, Option<String>),
-) -> (Signal<String>, Callback<String>) {
-    device_text(studio, n, disk, disk_mut, get, set)
-}
-
-#[component]
-fn DiskCard(n: usize, count: Signal<usize>) -> impl IntoView {
-    let studio = use_studio();
-    let base = Signal::derive(move || device_path(KIND, n, count.get()));
-    let at = move |suffix: &'static str| Signal::derive(move || format!("{}{suffix}", base.get()));
-    let source_type = Memo::new(move |_| read(studio, n, |x| x.source.type_name().to_string()));
-    let heading = Signal::derive(move || read(studio, n, |x| title(x, n)));
-
-    let type_field = move || {
-        let t = source_type.get();
-        if matches!(t.as_str(), "file" | "block") {
-            view! {
-                <SelectField
-                    label="Type"
-                    path=at("/@type")
-                    options=TYPES.to_vec()
-                    value=Signal::derive(move || source_type.get())
-                    on_change=Callback::new(move |v: String| edit(studio, n, |x| set_disk_type(x, &v)))
-                    help="Where the disk's data lives on the host: an image file, or a block device."
-                    since="0.0.3"
-                />
-            }
-            .into_any()
-        } else {
-            view! {
-                <p class="kept">{format!("Type '{t}' is kept as is: vmxml models file and block disks, so this disk's source is written back exactly as it was.")}</p>
-                <CardMessages path=at("/@type") covered=&[] />
-            }
-            .into_any()
-        }
-    };
-    let source_field = move || match source_type.get().as_str() {
-        "file" => {
-            let (value, on) = text(
-                studio,
-                n,
-                |x| match &x.source {
-                    DiskSource::File { file, .. } => file.clone(),
-                    _ => None,
-                },
-                |x, v| {
-                    if let DiskSource::File { file, .. } = &mut x.source {
-                        *file = v
-                    }
-                },
-            );
-            view! {
-                <TextField label="Image file" path=at("/source/@file") value on_input=on placeholder="/var/lib/libvirt/images/guest.qcow2"
-                    help="Fully-qualified path to the file holding the disk. Leave it empty for a drive with no medium in it."
-                    since="0.0.3" />
-            }
-            .into_any()
-        }
-        "block" => {
-            let (value, on) = text(
-                studio,
-                n,
-                |x| match &x.source {
-                    DiskSource::Block { dev, .. } => dev.clone(),
-                    _ => None,
-                },
-                |x, v| {
-                    if let DiskSource::Block { dev, .. } = &mut x.source {
-                        *dev = v
-                    }
-                },
-            );
-            view! {
-                <TextField label="Host device" path=at("/source/@dev") value on_input=on placeholder="/dev/sdb"
-                    help="Path to the host device that serves as the disk, such as a partition or an LVM volume."
-                    since="0.0.3" />
-            }
-            .into_any()
-        }
-        _ => ().into_any(),
-    };
-    let (target, set_target) = text(
-        studio,
-        n,
-        |x| x.target.as_ref().map(|t| t.dev.clone()),
-        |x, v| target_mut(x).dev = v.unwrap_or_default(),
-    );
-    view! {
-        <article class="card" data-testid="disk-card" data-path=move || base.get()>
-            <CardHead name=KIND what="disk" n count title=heading />
-            {type_field}
-            <SelectField
-                label="Device"
-                path=at("/@device")
-                options=DEVICES.to_vec()
-                value=Signal::derive(move || read(studio, n, |x| x.device.as_ref().map(|v| v.as_str().to_string()).unwrap_or_default()))
-                on_change=Callback::new(move |v: String| studio.edit(|d| set_disk_device(d, n, &v)))
-                help="How the disk is shown to the guest. Without it libvirt reads disk."
-                since="0.1.4; lun 0.9.10"
-            />
-            {source_field}
-            <TextField label="Target device" path=at("/target/@dev") value=target on_input=set_target placeholder="vda"
-                help="The logical device name in the guest, such as vda, sda, hdc or fda. Treat it as an ordering hint: the guest may name the disk differently."
-                since="0.0.3" />
-            <SelectField
-                label="Bus"
-                path=at("/target/@bus")
-                options=BUSES.to_vec()
-                value=Signal::derive(move || read(studio, n, |x| x.target.as_ref().and_then(|t| t.bus.as_ref()).map(|b| b.as_str().to_string()).unwrap_or_default()))
-                on_change=Callback::new(move |v: String| edit(studio, n, |x| target_mut(x).bus = (!v.is_empty()).then(|| DiskBus::parse(&v))))
-                help="The kind of disk device to emulate. Left out, libvirt infers it from the target name: sda is SCSI, vda virtio, hda IDE."
-                since="0.4.3; usb after 0.4.4; sata 0.9.7; sd 1.1.2"
-            />
-            <SelectField
-                label="Driver"
-                path=at("/driver/@name")
-                options=DRIVER_NAMES.to_vec()
-                value=Signal::derive(move || read(studio, n, |x| x.driver.as_ref().and_then(|v| v.name.clone()).unwrap_or_default()))
-                on_change=Callback::new(move |v: String| edit(studio, n, |x| set_driver(x, |dr| dr.name = (!v.is_empty()).then_some(v))))
-                help="The backend driver, for hypervisors that have several: qemu for QEMU/KVM; tap, tap2, phy or file for Xen."
-                since="0.1.8"
-            />
-            <SelectField
-                label="Driver type"
-                path=at("/driver/@type")
-                options=DRIVER_TYPES.to_vec()
-                value=Signal::derive(move || read(studio, n, |x| x.driver.as_ref().and_then(|v| v.driver_type.clone()).unwrap_or_default()))
-                on_change=Callback::new(move |v: String| edit(studio, n, |x| set_driver(x, |dr| dr.driver_type = (!v.is_empty()).then_some(v))))
-                help="The driver's sub-type: the image format for qemu (raw, qcow2), aio for Xen's tap."
-                since="0.1.8"
-            />
-            <CheckField
-                label="Read-only"
-                path=at("/readonly")
-                value=Signal::derive(move || read(studio, n, |x| x.readonly))
-                on_change=Callback::new(move |on: bool| edit(studio, n, |x| x.readonly = on))
-                help="The guest cannot modify the device; CD-ROMs are read-only anyway."
-            />
-            <CheckField
-                label="Shareable"
-                path=at("/shareable")
-                value=Signal::derive(move || read(studio, n, |x| x.shareable))
-                on_change=Callback::new(move |on: bool| edit(studio, n, |x| x.shareable = on))
-                help="The device is shared between domains, so caching is turned off for it."
-            />
-            <CardMessages path=base covered=COVERED />
-        </article>
+fn source_file(d: &Domain, n: usize) -> Option<String> {
+    match &disk(d, n)?.source {
+        DiskSource::File { file, .. } => file.clone(),
+        _ => None,
     }
 }
+
+fn set_source_file(d: &mut Domain, n: usize, v: Option<String>) {
+    if let Some(DiskSource::File { file, .. }) = disk_mut(d, n).map(|x| &mut x.source) {
+        *file = v
+    }
+}
+
+fn source_dev(d: &Domain, n: usize) -> Option<String> {
+    match &disk(d, n)?.source {
+        DiskSource::Block { dev, .. } => dev.clone(),
+        _ => None,
+    }
+}
+
+fn set_source_dev(d: &mut Domain, n: usize, v: Option<String>) {
+    if let Some(DiskSource::Block { dev, .. }) = disk_mut(d, n).map(|x| &mut x.source) {
+        *dev = v
+    }
+}
+
+fn flag(on: bool) -> Option<String> {
+    on.then(|| "yes".to_string())
+}
+
+const TYPE: Field = Field {
+    label: "Type",
+    at: At::Rel("/@type"),
+    control: Control::Select(&TYPES),
+    get: |d, n| disk(d, n).map(|x| x.source.type_name().to_string()),
+    set: |d, n, v| {
+        if let Some(x) = disk_mut(d, n) {
+            set_disk_type(x, v.as_deref().unwrap_or("file"))
+        }
+    },
+    help: "Where the disk's data lives on the host: an image file, or a block device.",
+    since: "0.0.3",
+    show: Some(|d, n| disk(d, n).is_some_and(|x| !matches!(x.source, DiskSource::Other { .. }))),
+};
+
+const DEVICE: Field = Field {
+    label: "Device",
+    at: At::Rel("/@device"),
+    control: Control::Select(&DEVICES),
+    get: |d, n| disk(d, n)?.device.as_ref().map(|v| v.as_str().to_string()),
+    set: |d, n, v| set_disk_device(d, n, v.as_deref().unwrap_or("disk")),
+    help: "How the disk is shown to the guest. Without it libvirt reads disk.",
+    since: "0.1.4; lun 0.9.10",
+    ..FIELD
+};
+
+const FILE: Field = Field {
+    label: "Image file",
+    at: At::Rel("/source/@file"),
+    control: Control::Text("/var/lib/libvirt/images/guest.qcow2"),
+    get: source_file,
+    set: set_source_file,
+    help: "Fully-qualified path to the file holding the disk. Leave it empty for a drive with no medium in it.",
+    since: "0.0.3",
+    show: Some(|d, n| disk(d, n).is_some_and(|x| matches!(x.source, DiskSource::File { .. }))),
+};
+
+const BLOCK: Field = Field {
+    label: "Host device",
+    at: At::Rel("/source/@dev"),
+    control: Control::Text("/dev/sdb"),
+    get: source_dev,
+    set: set_source_dev,
+    help: "Path to the host device that serves as the disk, such as a partition or an LVM volume.",
+    since: "0.0.3",
+    show: Some(|d, n| disk(d, n).is_some_and(|x| matches!(x.source, DiskSource::Block { .. }))),
+};
+
+const TARGET: Field = Field {
+    label: "Target device",
+    at: At::Rel("/target/@dev"),
+    control: Control::Text("vda"),
+    get: |d, n| disk(d, n)?.target.as_ref().map(|t| t.dev.clone()),
+    set: |d, n, v| {
+        if let Some(x) = disk_mut(d, n) {
+            target_mut(x).dev = v.unwrap_or_default()
+        }
+    },
+    help: "The logical device name in the guest, such as vda, sda, hdc or fda. Treat it as an ordering hint: the guest may name the disk differently.",
+    since: "0.0.3",
+    ..FIELD
+};
+
+const BUS: Field = Field {
+    label: "Bus",
+    at: At::Rel("/target/@bus"),
+    control: Control::Select(&BUSES),
+    get: |d, n| {
+        disk(d, n)?
+            .target
+            .as_ref()?
+            .bus
+            .as_ref()
+            .map(|b| b.as_str().to_string())
+    },
+    set: |d, n, v| {
+        if let Some(x) = disk_mut(d, n) {
+            target_mut(x).bus = v.map(|v| DiskBus::parse(&v))
+        }
+    },
+    help: "The kind of disk device to emulate. Left out, libvirt infers it from the target name: sda is SCSI, vda virtio, hda IDE.",
+    since: "0.4.3; usb after 0.4.4; sata 0.9.7; sd 1.1.2",
+    ..FIELD
+};
+
+const DRIVER: Field = Field {
+    label: "Driver",
+    at: At::Rel("/driver/@name"),
+    control: Control::Select(&DRIVER_NAMES),
+    get: |d, n| disk(d, n)?.driver.as_ref()?.name.clone(),
+    set: |d, n, v| {
+        if let Some(x) = disk_mut(d, n) {
+            set_driver(x, |dr| dr.name = v)
+        }
+    },
+    help: "The backend driver, for hypervisors that have several: qemu for QEMU/KVM; tap, tap2, phy or file for Xen.",
+    since: "0.1.8",
+    ..FIELD
+};
+
+const DRIVER_TYPE: Field = Field {
+    label: "Driver type",
+    at: At::Rel("/driver/@type"),
+    control: Control::Select(&DRIVER_TYPES),
+    get: |d, n| disk(d, n)?.driver.as_ref()?.driver_type.clone(),
+    set: |d, n, v| {
+        if let Some(x) = disk_mut(d, n) {
+            set_driver(x, |dr| dr.driver_type = v)
+        }
+    },
+    help: "The driver's sub-type: the image format for qemu (raw, qcow2), aio for Xen's tap.",
+    since: "0.1.8",
+    ..FIELD
+};
+
+const READONLY: Field = Field {
+    label: "Read-only",
+    at: At::Rel("/readonly"),
+    control: Control::Check,
+    get: |d, n| flag(disk(d, n)?.readonly),
+    set: |d, n, v| {
+        if let Some(x) = disk_mut(d, n) {
+            x.readonly = v.is_some()
+        }
+    },
+    help: "The guest cannot modify the device; CD-ROMs are read-only anyway.",
+    since: "",
+    ..FIELD
+};
+
+const SHAREABLE: Field = Field {
+    label: "Shareable",
+    at: At::Rel("/shareable"),
+    control: Control::Check,
+    get: |d, n| flag(disk(d, n)?.shareable),
+    set: |d, n, v| {
+        if let Some(x) = disk_mut(d, n) {
+            x.shareable = v.is_some()
+        }
+    },
+    help: "The device is shared between domains, so caching is turned off for it.",
+    since: "",
+    ..FIELD
+};
+
+static FIELDS: [Field; 10] = [
+    TYPE,
+    DEVICE,
+    FILE,
+    BLOCK,
+    TARGET,
+    BUS,
+    DRIVER,
+    DRIVER_TYPE,
+    READONLY,
+    SHAREABLE,
+];
+
+pub(super) static DISK: DeviceKind = DeviceKind {
+    name: KIND,
+    what: "disk",
+    title: |d, n| disk(d, n).map(|x| title(x, n)).unwrap_or_default(),
+    fields: &FIELDS,
+    note: |d, n| {
+        match &disk(d, n)?.source {
+        DiskSource::Other { disk_type } => Some(format!("Type '{disk_type}' is kept as is: vmxml models file and block disks, so this disk's source is written back exactly as it was.")),
+        _ => None,
+    }
+    },
+};
+
+static ADDS: [Add; 2] = [
+    Add {
+        label: "Add disk",
+        testid: "add-disk",
+        add: |d| {
+            let x = new_disk(d);
+            d.devices_mut().add(Device::Disk(x));
+        },
+    },
+    Add {
+        label: "Add CD-ROM",
+        testid: "add-cdrom",
+        add: |d| {
+            let x = new_cdrom(d);
+            d.devices_mut().add(Device::Disk(x));
+        },
+    },
+];
 
 #[component]
 pub fn Storage() -> impl IntoView {
     let studio = use_studio();
-    let count = Memo::new(move |_| studio.domain.with(|d| device_count(d, KIND)));
-    let indices = move || (0..count.get()).collect::<Vec<usize>>();
-    let add_disk = move |_| {
-        studio.edit(|d| {
-            let x = new_disk(d);
-            d.devices_mut().add(Device::Disk(x));
-        })
-    };
-    let add_cdrom = move |_| {
-        studio.edit(|d| {
-            let x = new_cdrom(d);
-            d.devices_mut().add(Device::Disk(x));
-        })
-    };
     let kept = Memo::new(move |_| {
         studio
             .domain
@@ -502,13 +529,7 @@ pub fn Storage() -> impl IntoView {
     });
     view! {
         <Group title="Disks" intro="Anything that looks like a disk to the guest: hard drives, CD-ROMs and floppies. The order among disks is the order libvirt writes them.">
-            <For each=indices key=|i| *i let:i>
-                <DiskCard n=i count=count.into() />
-            </For>
-            <div class="actions">
-                <button type="button" class="button button--secondary" data-testid="add-disk" on:click=add_disk>"Add disk"</button>
-                <button type="button" class="button button--secondary" data-testid="add-cdrom" on:click=add_cdrom>"Add CD-ROM"</button>
-            </div>
+            <DeviceList kind=&DISK adds=&ADDS />
         </Group>
         {move || kept.get().then(|| view! {
             <Group title="Kept as is" intro="Storage devices vmxml does not model. They stay in the design unchanged.">

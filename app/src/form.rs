@@ -1,0 +1,271 @@
+//! Forms as data. A field is a label, help, the libvirt version, a path, a control, and two
+//! plain functions that read and write its value as text. One renderer draws every field and
+//! one card every device, so a new setting adds a table row, not another copy of view code
+//! (monomorphised view code is most of the wasm's size).
+
+use leptos::prelude::*;
+use vmxml_core::Domain;
+
+use crate::fields::{
+    device_count, device_path, CardHead, CheckField, NumberField, SelectField, TextField,
+};
+use crate::state::{path_covers, use_studio};
+
+/// Reads a value of the design as text; `n` is the device's index among its kind (unused by
+/// domain-level fields). `None` means "not set".
+pub type Read = fn(&Domain, usize) -> Option<String>;
+/// Writes a value; `None` removes it.
+pub type Write = fn(&mut Domain, usize, Option<String>);
+
+#[derive(Clone, Copy)]
+pub enum Control {
+    /// One line of text, with a placeholder.
+    Text(&'static str),
+    /// Several lines of text.
+    Multiline,
+    /// A whole number within bounds.
+    Number(Option<i64>, Option<i64>),
+    /// A port: a number, or a service name kept as text.
+    Service,
+    /// One of (value, label); `""` is "not set".
+    Select(&'static [(&'static str, &'static str)]),
+    /// A flag: set is `Some("yes")`, unset `None`.
+    Check,
+    /// Text with a button that fills in a fresh value: (placeholder, button, generator).
+    Generate(&'static str, &'static str, fn() -> String),
+}
+
+/// Where a field's value is written, after the card's (or the domain's) path.
+#[derive(Clone, Copy)]
+pub enum At {
+    Rel(&'static str),
+    /// Paths that depend on the document (which of two `<source>`s).
+    Computed(fn(&Domain, usize) -> String),
+}
+
+pub struct Field {
+    pub label: &'static str,
+    pub at: At,
+    pub control: Control,
+    pub get: Read,
+    pub set: Write,
+    pub help: &'static str,
+    pub since: &'static str,
+    /// Shown only while this holds (fields a type does not use); `None`: always.
+    pub show: Option<fn(&Domain, usize) -> bool>,
+}
+
+/// The defaults a field's table row starts from (`..FIELD`).
+pub const FIELD: Field = Field {
+    label: "",
+    at: At::Rel(""),
+    control: Control::Text(""),
+    get: |_, _| None,
+    set: |_, _, _| {},
+    help: "",
+    since: "",
+    show: None,
+};
+
+fn shown(f: &Field, d: &Domain, n: usize) -> bool {
+    f.show.is_none_or(|show| show(d, n))
+}
+
+fn suffix(f: &Field, d: &Domain, n: usize) -> String {
+    match f.at {
+        At::Rel(s) => s.to_string(),
+        At::Computed(p) => p(d, n),
+    }
+}
+
+/// One field, drawn with the control its data asks for.
+pub fn field(f: &'static Field, base: Signal<String>, n: usize) -> AnyView {
+    let studio = use_studio();
+    let path = Signal::derive(move || {
+        let rest = studio.domain.with(|d| suffix(f, d, n));
+        format!("{}{rest}", base.get())
+    });
+    let text = Signal::derive(move || studio.domain.with(|d| (f.get)(d, n)).unwrap_or_default());
+    let set = move |v: Option<String>| studio.edit(|d| (f.set)(d, n, v));
+    let on_text = Callback::new(move |v: String| set((!v.is_empty()).then_some(v)));
+    let (label, help, since) = (f.label, f.help, f.since);
+    match f.control {
+        Control::Text(placeholder) => view! {
+            <TextField label path value=text on_input=on_text placeholder help since />
+        }
+        .into_any(),
+        Control::Multiline => view! {
+            <TextField label path value=text on_input=on_text help since multiline=true />
+        }
+        .into_any(),
+        Control::Generate(placeholder, button, make) => {
+            let run = Callback::new(move |()| set(Some(make())));
+            view! {
+                <TextField label path value=text on_input=on_text placeholder help since action=(button, run) />
+            }
+            .into_any()
+        }
+        Control::Number(min, max) => number(f, path, text, set, min, max),
+        Control::Service => {
+            let numeric =
+                Memo::new(move |_| text.with(|v| v.is_empty() || v.parse::<u32>().is_ok()));
+            (move || {
+                if numeric.get() {
+                    number(f, path, text, set, Some(1), Some(65535))
+                } else {
+                    view! { <TextField label path value=text on_input=on_text help since /> }
+                        .into_any()
+                }
+            })
+            .into_any()
+        }
+        Control::Select(options) => view! {
+            <SelectField label path options=options.to_vec() value=text on_change=on_text help since />
+        }
+        .into_any(),
+        Control::Check => view! {
+            <CheckField
+                label
+                path
+                value=Signal::derive(move || studio.domain.with(|d| (f.get)(d, n).is_some()))
+                on_change=Callback::new(move |on: bool| set(on.then(|| "yes".to_string())))
+                help
+                since
+            />
+        }
+        .into_any(),
+    }
+}
+
+fn number(
+    f: &'static Field,
+    path: Signal<String>,
+    text: Signal<String>,
+    set: impl Fn(Option<String>) + Copy + Send + Sync + 'static,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> AnyView {
+    let (label, help, since) = (f.label, f.help, f.since);
+    view! {
+        <NumberField
+            label
+            path
+            value=Signal::derive(move || text.with(|t| t.parse::<i64>().ok()))
+            on_input=Callback::new(move |v: Option<i64>| set(v.map(|v| v.to_string())))
+            help
+            since
+            min
+            max
+        />
+    }
+    .into_any()
+}
+
+/// Every field of a list, under one base path; a field with `show` comes and goes with it.
+pub fn fields(list: &'static [Field], base: Signal<String>, n: usize) -> AnyView {
+    let studio = use_studio();
+    list.iter()
+        .map(|f| match f.show {
+            None => field(f, base, n),
+            Some(show) => {
+                let on = Memo::new(move |_| studio.domain.with(|d| show(d, n)));
+                (move || on.get().then(|| field(f, base, n))).into_any()
+            }
+        })
+        .collect_view()
+        .into_any()
+}
+
+/// A kind of device as the wizard edits it.
+pub struct DeviceKind {
+    /// The element name (`disk`); test hooks are `<name>-card` and `add-<name>`.
+    pub name: &'static str,
+    /// What one device is called in button labels (`disk`, `serial port`).
+    pub what: &'static str,
+    /// The card's heading: "Disk 2: vdb (virtio)".
+    pub title: fn(&Domain, usize) -> String,
+    pub fields: &'static [Field],
+    /// A note above the fields, such as why a type is kept as written.
+    pub note: fn(&Domain, usize) -> Option<String>,
+}
+
+/// Diagnostics under `base` that no field in `covered` shows.
+#[component]
+fn Uncovered(base: Signal<String>, covered: Signal<Vec<String>>) -> impl IntoView {
+    let studio = use_studio();
+    let messages = move || {
+        let base = base.get();
+        let covered = covered.get();
+        studio
+            .diagnostics_at(&base)
+            .into_iter()
+            .filter(|d| {
+                !covered
+                    .iter()
+                    .any(|s| path_covers(&format!("{base}{s}"), &d.path))
+            })
+            .map(|d| {
+                let class = format!("field__message field__message--{}", d.severity.as_str());
+                view! {
+                    <li class=class>
+                        <span class="field__message-text">{d.message}</span>
+                        <span class="field__hint">{d.hint}</span>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! { <ul class="field__messages" aria-live="polite">{messages}</ul> }
+}
+
+#[component]
+pub fn DeviceCard(kind: &'static DeviceKind, n: usize, count: Signal<usize>) -> impl IntoView {
+    let studio = use_studio();
+    let name = kind.name;
+    let base = Signal::derive(move || device_path(name, n, count.get()));
+    let heading = Signal::derive(move || studio.domain.with(|d| (kind.title)(d, n)));
+    let note = move || studio.domain.with(|d| (kind.note)(d, n));
+    let covered = Signal::derive(move || {
+        studio.domain.with(|d| {
+            kind.fields
+                .iter()
+                .filter(|f| shown(f, d, n))
+                .map(|f| suffix(f, d, n))
+                .collect()
+        })
+    });
+    view! {
+        <article class="card" data-testid=format!("{name}-card") data-path=move || base.get()>
+            <CardHead name what=kind.what n count title=heading />
+            {move || note().map(|t| view! { <p class="kept">{t}</p> })}
+            {fields(kind.fields, base, n)}
+            <Uncovered base covered />
+        </article>
+    }
+}
+
+/// A button that adds a device.
+pub struct Add {
+    pub label: &'static str,
+    pub testid: &'static str,
+    pub add: fn(&mut Domain),
+}
+
+/// The cards of one kind of device, with the buttons that add one.
+#[component]
+pub fn DeviceList(kind: &'static DeviceKind, adds: &'static [Add]) -> impl IntoView {
+    let studio = use_studio();
+    let name = kind.name;
+    let count = Memo::new(move |_| studio.domain.with(|d| device_count(d, name)));
+    let indices = move || (0..count.get()).collect::<Vec<usize>>();
+    view! {
+        <For each=indices key=|i| *i let:i>
+            <DeviceCard kind n=i count=count.into() />
+        </For>
+        <div class="actions">
+            {adds.iter().map(|a| view! {
+                <button type="button" class="button button--secondary" data-testid=a.testid on:click=move |_| studio.edit(a.add)>{a.label}</button>
+            }).collect_view()}
+        </div>
+    }
+}
