@@ -182,9 +182,10 @@ pub fn Import() -> impl IntoView {
     let open_file = move |file: web_sys::File| {
         let name = file.name();
         if file.size() > MAX_FILE_BYTES {
+            // Whole megabytes: formatting floats would pull a float printer into the wasm.
+            let mb = (file.size() / 1024.0 / 1024.0).ceil() as u64;
             file_problem.set(Some(format!(
-                "{name} is {:.1} MB: too large for a domain document (the limit here is 16 MB).",
-                file.size() / 1024.0 / 1024.0
+                "{name} is about {mb} MB: too large for a domain document (the limit here is 16 MB)."
             )));
             return;
         }
@@ -261,12 +262,15 @@ pub fn Import() -> impl IntoView {
     };
 
     let load = move |_| {
-        let Some(domain) = report.with_untracked(|r| r.domain.clone()) else {
+        // Read again rather than clone the model out of the report.
+        let Some(domain) = text.with_untracked(|t| vmxml_core::read(t)) else {
             return;
         };
         let (errors, _, kept) = counts.get_untracked();
-        let current = studio.domain.get_untracked();
-        let in_progress = current != vmxml_core::Domain::default() && current != domain;
+        // Compared as written XML: the design is what it writes.
+        let current = studio.report.with_untracked(|r| r.xml.clone());
+        let in_progress = current != vmxml_core::write(&vmxml_core::Domain::default())
+            && current != vmxml_core::write(&domain);
         if in_progress
             && !confirm("Replace the design in progress with this document? The current design will be discarded.")
         {

@@ -61,24 +61,21 @@ fn token_class(kind: TokenKind) -> &'static str {
     }
 }
 
-/// The worst severity on each line.
+/// The worst severity on each line, for diagnostics sorted by line as core gives them.
 pub fn line_marks(diagnostics: &[Diagnostic]) -> Vec<(u32, Severity, String)> {
-    let mut worst: HashMap<u32, (Severity, String)> = HashMap::new();
+    let mut marks: Vec<(u32, Severity, String)> = Vec::new();
     for d in diagnostics {
         let Some(line) = d.line else { continue };
-        let e = worst.entry(line).or_insert((d.severity, String::new()));
-        if d.severity < e.0 {
-            e.0 = d.severity;
+        match marks.last_mut() {
+            Some(m) if m.0 == line => {
+                m.1 = m.1.min(d.severity);
+                m.2.push('\n');
+                m.2.push_str(&d.message);
+            }
+            _ => marks.push((line, d.severity, d.message.clone())),
         }
-        if !e.1.is_empty() {
-            e.1.push('\n');
-        }
-        e.1.push_str(&d.message);
     }
-    let mut v: Vec<(u32, Severity, String)> =
-        worst.into_iter().map(|(l, (s, m))| (l, s, m)).collect();
-    v.sort_unstable_by_key(|(l, _, _)| *l);
-    v
+    marks
 }
 
 /// Highlighted text with a gutter and marks. Used by the design preview and the import editor.

@@ -109,8 +109,12 @@ fn check_parsed(parsed: Result<xml::Document, (xml::XmlError, LineIndex)>) -> Re
 }
 
 /// Diagnostics in reading order; at one position, errors first.
-fn sort_by_position(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0), d.severity));
+fn sort_by_position(diagnostics: &mut Vec<Diagnostic>) {
+    values::sort_stably_by(diagnostics, |d| {
+        u128::from(d.line.unwrap_or(0)) << 64
+            | u128::from(d.column.unwrap_or(0)) << 8
+            | d.severity as u128
+    });
 }
 
 /// Drops repeats: one message per code and path, and no info where there is an error.

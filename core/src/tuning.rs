@@ -1,35 +1,52 @@
 //! Rules on `<cputune>` that libvirt checks although vmxml keeps the element as written:
 //! cache allocations (`<cachetune>`) and memory bandwidth (`<memorytune>`) must not collide.
 
-use std::collections::BTreeSet;
-
 use crate::diagnostic::Diagnostics;
 use crate::node::step;
 use crate::validate::Context;
+use crate::values::sort_stably_by;
 use crate::xml::Element;
 
+/// A set of CPU numbers, sorted and without repeats.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CpuSet(pub Vec<u32>);
+
+impl CpuSet {
+    pub fn contains(&self, n: u32) -> bool {
+        self.0.binary_search(&n).is_ok()
+    }
+
+    pub fn is_subset(&self, other: &CpuSet) -> bool {
+        self.0.iter().all(|n| other.contains(*n))
+    }
+
+    pub fn is_disjoint(&self, other: &CpuSet) -> bool {
+        !self.0.iter().any(|n| other.contains(*n))
+    }
+}
+
 /// Parses a libvirt CPU list such as `0-3,^2,8`; `None` when it does not parse.
-pub fn parse_cpu_set(s: &str) -> Option<BTreeSet<u32>> {
-    let mut set = BTreeSet::new();
+pub fn parse_cpu_set(s: &str) -> Option<CpuSet> {
+    let mut set = Vec::new();
     let mut excluded = Vec::new();
     for part in s.split(',').map(str::trim) {
         if let Some(n) = part.strip_prefix('^') {
             excluded.push(n.parse::<u32>().ok()?);
         } else if let Some((a, b)) = part.split_once('-') {
             let (a, b) = (a.trim().parse::<u32>().ok()?, b.trim().parse::<u32>().ok()?);
-            // A bound keeps hostile input ("0-4294967295") from taking memory.
-            if a > b || b - a > 65_536 {
+            // Bounds keep hostile input ("0-4294967295", a range repeated) from taking memory.
+            if a > b || b - a > 65_536 || set.len() > 1 << 20 {
                 return None;
             }
             set.extend(a..=b);
         } else {
-            set.insert(part.parse::<u32>().ok()?);
+            set.push(part.parse::<u32>().ok()?);
         }
     }
-    for n in excluded {
-        set.remove(&n);
-    }
-    Some(set)
+    sort_stably_by(&mut set, |n| u128::from(*n));
+    set.dedup();
+    set.retain(|n| !excluded.contains(n));
+    Some(CpuSet(set))
 }
 
 fn indexed<'a>(parent: &'a Element, name: &str, base: &str) -> Vec<(&'a Element, String)> {
@@ -54,7 +71,7 @@ pub fn validate(cx: &Context, diags: &mut Diagnostics) {
     let memorytunes = indexed(cputune, "memorytune", base);
     let vcpus_of = |e: &Element| e.attr("vcpus").and_then(parse_cpu_set);
 
-    let mut tunes: Vec<(BTreeSet<u32>, String)> = Vec::new();
+    let mut tunes: Vec<(CpuSet, String)> = Vec::new();
     for (ct, path) in &cachetunes {
         let Some(vcpus) = vcpus_of(ct) else { continue };
         let caches = indexed(ct, "cache", path);
@@ -155,10 +172,13 @@ mod tests {
 
     #[test]
     fn cpu_sets() {
-        assert_eq!(
-            parse_cpu_set("0-3,^2,8"),
-            Some([0, 1, 3, 8].into_iter().collect())
-        );
+        assert_eq!(parse_cpu_set("0-3,^2,8"), Some(CpuSet(vec![0, 1, 3, 8])));
+        assert_eq!(parse_cpu_set("3,1-2,1"), Some(CpuSet(vec![1, 2, 3])));
+        let a = parse_cpu_set("0-3");
+        let b = parse_cpu_set("2-5");
+        let c = parse_cpu_set("4");
+        assert!(a.zip(b.clone()).is_some_and(|(a, b)| !a.is_disjoint(&b)));
+        assert!(b.zip(c).is_some_and(|(b, c)| c.is_subset(&b)));
         assert_eq!(parse_cpu_set("x"), None);
         assert_eq!(parse_cpu_set("0-4294967295"), None);
     }

@@ -259,6 +259,20 @@ pub fn choice_hint(word: &str, candidates: &[&str]) -> String {
     }
 }
 
+/// Sorts `items` stably by `key`. vmxml's sorts all go through this one instantiation of the
+/// standard sort, on (key, position) pairs: each `sort_by_key` would otherwise add its own
+/// copy of the sorting code to the wasm.
+pub fn sort_stably_by<T>(items: &mut Vec<T>, key: impl Fn(&T) -> u128) {
+    let mut order: Vec<(u128, usize)> = items.iter().map(&key).zip(0..).collect();
+    order.sort_unstable();
+    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
+    items.extend(
+        order
+            .iter()
+            .filter_map(|&(_, i)| slots.get_mut(i).and_then(Option::take)),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,5 +319,15 @@ mod tests {
             did_you_mean("floopy", ["floppy", "disk", "cdrom"]),
             Some("floppy")
         );
+    }
+
+    #[test]
+    fn stable_sort_keeps_ties_in_order() {
+        let mut v = vec![(2, 'a'), (1, 'b'), (2, 'c'), (0, 'd'), (1, 'e')];
+        super::sort_stably_by(&mut v, |x| x.0);
+        assert_eq!(v, [(0, 'd'), (1, 'b'), (1, 'e'), (2, 'a'), (2, 'c')]);
+        let mut empty: Vec<u8> = Vec::new();
+        super::sort_stably_by(&mut empty, |x| u128::from(*x));
+        assert!(empty.is_empty());
     }
 }

@@ -162,7 +162,7 @@ impl Devices {
     pub fn write(&self) -> Element {
         let mut sorted: Vec<&Device> = self.list.iter().collect();
         // Stable: devices of one kind keep their order, as libvirt keeps them.
-        sorted.sort_by_key(|d| d.rank());
+        crate::values::sort_stably_by(&mut sorted, |d| d.rank() as u128);
         if crate::node::writing_skeleton() {
             sorted.retain(|d| !matches!(d, Device::Unmodelled { .. }));
         }
