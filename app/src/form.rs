@@ -187,6 +187,13 @@ pub struct DeviceKind {
     pub fields: &'static [Field],
     /// A note above the fields, such as why a type is kept as written.
     pub note: fn(&Domain, usize) -> Option<String>,
+    /// The device's XML, for a device whose type is kept as written and has no fields.
+    pub kept: fn(&Domain, usize) -> Option<String>,
+}
+
+/// For kinds whose cards always have fields.
+pub fn never_kept(_: &Domain, _: usize) -> Option<String> {
+    None
 }
 
 /// Diagnostics under `base` that no field in `covered` shows.
@@ -238,6 +245,7 @@ pub fn DeviceCard(kind: &'static DeviceKind, n: usize, count: Signal<usize>) -> 
         <article class="card" data-testid=format!("{name}-card") data-path=move || base.get()>
             <CardHead name what=kind.what n count title=heading />
             {move || note().map(|t| view! { <p class="kept">{t}</p> })}
+            {move || studio.domain.with(|d| (kind.kept)(d, n)).map(|x| view! { <pre class="code kept">{x}</pre> })}
             {fields(kind.fields, base, n)}
             <Uncovered base covered />
         </article>

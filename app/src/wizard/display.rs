@@ -9,8 +9,8 @@ use vmxml_core::os::OsKind;
 use vmxml_core::Domain;
 
 use super::Group;
-use crate::fields::{device_at, device_at_mut, device_count, KeptDevices};
-use crate::form::{Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
+use crate::fields::{device_at, device_at_mut, device_count, element_text, KeptDevices};
+use crate::form::{never_kept, Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
 use crate::state::use_studio;
 
 const GRAPHICS: &str = "graphics";
@@ -580,6 +580,11 @@ static GRAPHICS_KIND: DeviceKind = DeviceKind {
         _ => None,
     }
     },
+    kept: |d, n| {
+        let g = graphics(d, n)?;
+        matches!(&g.kind, GraphicsKind::Other { graphics_type } if !graphics_type.is_empty())
+            .then(|| element_text(&g.write()))
+    },
 };
 
 static INPUT_FIELDS: [Field; 2] = [
@@ -626,6 +631,7 @@ static INPUT_KIND: DeviceKind = DeviceKind {
         t => Some(format!("Type '{t}' is kept as is, with its host source: vmxml edits mice, tablets and keyboards.")),
     }
     },
+    kept: never_kept,
 };
 
 static ADD_GRAPHICS: [Add; 1] = [Add {

@@ -8,10 +8,10 @@ use vmxml_core::Domain;
 
 use super::Group;
 use crate::fields::{
-    device_at, device_at_mut, device_count, device_path, device_text, edit_device, element_text,
-    read_device, CardHead, CardMessages, CheckField, KeptDevices, KeptOthers, TextField,
+    device_at, device_at_mut, device_count, element_text, KeptDevices, KeptOthers,
 };
-use crate::state::{use_studio, Studio};
+use crate::form::{Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
+use crate::state::use_studio;
 
 const KIND: &str = "hostdev";
 
@@ -25,16 +25,6 @@ const LISTED_ELSEWHERE: &[&str] = &[
     "audio",
     "channel",
     "redirdev",
-];
-
-const COVERED: &[&str] = &[
-    "/@type",
-    "/@mode",
-    "/@managed",
-    "/source/vendor",
-    "/source/product",
-    "/source/address/@bus",
-    "/source/address/@device",
 ];
 
 /// The ids of the spec's example; new devices after the first count the product id up.
@@ -120,14 +110,6 @@ fn title(h: &Hostdev, n: usize) -> String {
     }
 }
 
-fn read<T: Default>(studio: Studio, n: usize, f: impl FnOnce(&Hostdev) -> T) -> T {
-    read_device(studio, n, hostdev, f)
-}
-
-fn edit(studio: Studio, n: usize, f: impl FnOnce(&mut Hostdev)) {
-    edit_device(studio, n, hostdev_mut, f)
-}
-
 fn usb_id(h: &Hostdev, vendor_id: bool) -> Option<String> {
     match &h.source {
         HostdevSource::Usb {
@@ -140,6 +122,19 @@ fn usb_id(h: &Hostdev, vendor_id: bool) -> Option<String> {
             }
         }
         HostdevSource::Other { .. } => None,
+    }
+}
+
+fn set_usb_id(h: &mut Hostdev, vendor_id: bool, v: Option<String>) {
+    if let HostdevSource::Usb {
+        vendor, product, ..
+    } = &mut h.source
+    {
+        if vendor_id {
+            *vendor = v
+        } else {
+            *product = v
+        }
     }
 }
 
@@ -173,125 +168,101 @@ fn set_usb_address(h: &mut Hostdev, bus: bool, v: Option<String>) {
     }
 }
 
-fn text(
-    studio: Studio,
-    n: usize,
-    get: impl Fn(&Hostdev) -> Option<String> + Copy + Send + Sync + 'static,
-    set: impl Fn(&mut Hostdev, Option<String>) + Copy + Send + Sync + 'static,
-) -> (Signal<String>, Callback<String>) {
-    device_text(studio, n, hostdev, hostdev_mut, get, set)
+fn is_usb(d: &Domain, n: usize) -> bool {
+    hostdev(d, n).is_some_and(|h| matches!(h.source, HostdevSource::Usb { .. }))
 }
 
-#[component]
-fn UsbFields(n: usize, at: Callback<&'static str, Signal<String>>) -> impl IntoView {
-    let studio = use_studio();
-    let (vendor, set_vendor) = text(
-        studio,
-        n,
-        |h| usb_id(h, true),
-        |h, v| {
-            if let HostdevSource::Usb { vendor, .. } = &mut h.source {
-                *vendor = v
-            }
-        },
-    );
-    let (product, set_product) = text(
-        studio,
-        n,
-        |h| usb_id(h, false),
-        |h, v| {
-            if let HostdevSource::Usb { product, .. } = &mut h.source {
-                *product = v
-            }
-        },
-    );
-    let (bus, set_bus) = text(
-        studio,
-        n,
-        |h| usb_address(h, true),
-        |h, v| set_usb_address(h, true, v),
-    );
-    let (device, set_device) = text(
-        studio,
-        n,
-        |h| usb_address(h, false),
-        |h, v| set_usb_address(h, false, v),
-    );
-    view! {
-        <p class="group__intro">"Pick the device by its vendor and product ids, or by its bus and device numbers on the host: lsusb shows both."</p>
-        <TextField label="Vendor id" path=at.run("/source/vendor") value=vendor on_input=set_vendor placeholder="0x1234"
-            help="The USB vendor id. Write it in hexadecimal with 0x, as lsusb shows it; decimal and 0-led octal are read too."
-            since="after 0.4.4" />
-        <TextField label="Product id" path=at.run("/source/product") value=product on_input=set_product placeholder="0xbeef"
-            help="The USB product id, in the same forms as the vendor id."
-            since="after 0.4.4" />
-        <TextField label="Host bus" path=at.run("/source/address/@bus") value=bus on_input=set_bus placeholder="1"
-            help="The USB bus the device appears at on the host, in decimal, hexadecimal (0x) or octal (leading 0)."
-            since="after 0.4.4" />
-        <TextField label="Host device number" path=at.run("/source/address/@device") value=device on_input=set_device placeholder="3"
-            help="The device number on that bus, in the same forms."
-            since="after 0.4.4" />
-        <CheckField
-            label="Managed"
-            path=at.run("/@managed")
-            value=Signal::derive(move || read(studio, n, |h| h.managed == Some(true)))
-            on_change=Callback::new(move |on: bool| edit(studio, n, |h| h.managed = on.then_some(true)))
-            help="libvirt detaches the device from its host driver before the guest starts and gives it back afterwards. It matters for PCI devices; USB devices are passed through as they are."
-        />
+fn edit(d: &mut Domain, n: usize, f: impl FnOnce(&mut Hostdev)) {
+    if let Some(h) = hostdev_mut(d, n) {
+        f(h)
     }
 }
 
-#[component]
-fn HostdevCard(n: usize, count: Signal<usize>) -> impl IntoView {
-    let studio = use_studio();
-    let base = Signal::derive(move || device_path(KIND, n, count.get()));
-    let at = Callback::new(move |suffix: &'static str| {
-        Signal::derive(move || format!("{}{suffix}", base.get()))
-    });
-    let usb =
-        Memo::new(move |_| read(studio, n, |h| matches!(h.source, HostdevSource::Usb { .. })));
-    let heading = Signal::derive(move || read(studio, n, |h| title(h, n)));
-    let body = move || {
-        if usb.get() {
-            view! {
-                <UsbFields n at />
-                <CardMessages path=base covered=COVERED />
-            }
-            .into_any()
-        } else {
-            let t = read(studio, n, |h| h.source.type_name().map(str::to_string));
-            let note = match t {
-                Some(t) => format!("Type '{t}' is kept as is: vmxml models USB host devices, so this device is written back exactly as it was."),
-                None => "This host device has no type; it is kept as written.".to_string(),
-            };
-            let xml = move || read(studio, n, |h| element_text(&h.write()));
-            view! {
-                <p class="kept">{note}</p>
-                <pre class="code kept">{xml}</pre>
-                <CardMessages path=base covered=&[] />
-            }
-            .into_any()
-        }
-    };
-    view! {
-        <article class="card" data-testid="hostdev-card" data-path=move || base.get()>
-            <CardHead name=KIND what="host device" n count title=heading />
-            {body}
-        </article>
+const USB: Field = Field {
+    since: "after 0.4.4",
+    show: Some(is_usb),
+    ..FIELD
+};
+
+static FIELDS: [Field; 5] = [
+    Field {
+        label: "Vendor id",
+        at: At::Rel("/source/vendor"),
+        control: Control::Text("0x1234"),
+        get: |d, n| usb_id(hostdev(d, n)?, true),
+        set: |d, n, v| edit(d, n, |h| set_usb_id(h, true, v)),
+        help: "The USB vendor id. Write it in hexadecimal with 0x, as lsusb shows it; decimal and 0-led octal are read too.",
+        ..USB
+    },
+    Field {
+        label: "Product id",
+        at: At::Rel("/source/product"),
+        control: Control::Text("0xbeef"),
+        get: |d, n| usb_id(hostdev(d, n)?, false),
+        set: |d, n, v| edit(d, n, |h| set_usb_id(h, false, v)),
+        help: "The USB product id, in the same forms as the vendor id.",
+        ..USB
+    },
+    Field {
+        label: "Host bus",
+        at: At::Rel("/source/address/@bus"),
+        control: Control::Text("1"),
+        get: |d, n| usb_address(hostdev(d, n)?, true),
+        set: |d, n, v| edit(d, n, |h| set_usb_address(h, true, v)),
+        help: "The USB bus the device appears at on the host, in decimal, hexadecimal (0x) or octal (leading 0).",
+        ..USB
+    },
+    Field {
+        label: "Host device number",
+        at: At::Rel("/source/address/@device"),
+        control: Control::Text("3"),
+        get: |d, n| usb_address(hostdev(d, n)?, false),
+        set: |d, n, v| edit(d, n, |h| set_usb_address(h, false, v)),
+        help: "The device number on that bus, in the same forms.",
+        ..USB
+    },
+    Field {
+        label: "Managed",
+        at: At::Rel("/@managed"),
+        control: Control::Check,
+        get: |d, n| (hostdev(d, n)?.managed == Some(true)).then(|| "yes".into()),
+        set: |d, n, v| edit(d, n, |h| h.managed = v.map(|_| true)),
+        help: "libvirt detaches the device from its host driver before the guest starts and gives it back afterwards. It matters for PCI devices; USB devices are passed through as they are.",
+        since: "",
+        show: Some(is_usb),
+    },
+];
+
+static HOSTDEV: DeviceKind = DeviceKind {
+    name: KIND,
+    what: "host device",
+    title: |d, n| hostdev(d, n).map(|h| title(h, n)).unwrap_or_default(),
+    fields: &FIELDS,
+    note: |d, n| {
+        match &hostdev(d, n)?.source {
+        HostdevSource::Usb { .. } => None,
+        HostdevSource::Other { hostdev_type: Some(t) } => Some(format!("Type '{t}' is kept as is: vmxml models USB host devices, so this device is written back exactly as it was.")),
+        HostdevSource::Other { hostdev_type: None } => Some("This host device has no type; it is kept as written.".into()),
     }
-}
+    },
+    kept: |d, n| {
+        let h = hostdev(d, n)?;
+        (!matches!(h.source, HostdevSource::Usb { .. })).then(|| element_text(&h.write()))
+    },
+};
+
+static ADDS: [Add; 1] = [Add {
+    label: "Add USB device",
+    testid: "add-usb",
+    add: |d| {
+        let x = new_usb(d);
+        d.devices_mut().add(Device::Hostdev(x));
+    },
+}];
 
 #[component]
 pub fn HostDevices() -> impl IntoView {
     let studio = use_studio();
-    let count = Memo::new(move |_| studio.domain.with(|d| device_count(d, KIND)));
-    let indices = move || (0..count.get()).collect::<Vec<usize>>();
-    let add = move |_| {
-        studio.edit(|d| {
-            let x = new_usb(d);
-            d.devices_mut().add(Device::Hostdev(x));
-        })
-    };
     let kept = Memo::new(move |_| studio.domain.with(|d| device_count(d, "redirdev") > 0));
     let others = Memo::new(move |_| {
         studio.domain.with(|d| {
@@ -302,13 +273,8 @@ pub fn HostDevices() -> impl IntoView {
         })
     });
     view! {
-        <Group title="USB devices" intro="USB devices attached to the host can be passed through to the guest. For USB, mode is always subsystem and type is usb.">
-            <For each=indices key=|i| *i let:i>
-                <HostdevCard n=i count=count.into() />
-            </For>
-            <div class="actions">
-                <button type="button" class="button button--secondary" data-testid="add-usb" on:click=add>"Add USB device"</button>
-            </div>
+        <Group title="USB devices" intro="USB devices attached to the host can be passed through to the guest; for USB, mode is always subsystem and type is usb. Pick the device by its vendor and product ids, or by its bus and device numbers on the host: lsusb shows both.">
+            <DeviceList kind=&HOSTDEV adds=&ADDS />
         </Group>
         {move || kept.get().then(|| view! {
             <Group title="Kept as is" intro="USB redirection vmxml does not model. It stays in the design unchanged.">

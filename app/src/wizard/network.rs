@@ -10,7 +10,7 @@ use vmxml_core::{Domain, DomainType};
 
 use super::Group;
 use crate::fields::{device_at, device_at_mut};
-use crate::form::{Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
+use crate::form::{never_kept, Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
 use crate::state::random_bytes;
 
 const KIND: &str = "interface";
@@ -350,6 +350,7 @@ static INTERFACE: DeviceKind = DeviceKind {
         _ => None,
     }
     },
+    kept: never_kept,
 };
 
 static ADDS: [Add; 1] = [Add {

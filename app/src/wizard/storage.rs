@@ -10,7 +10,7 @@ use vmxml_core::{Domain, DomainType};
 
 use super::Group;
 use crate::fields::{device_at, device_at_mut, device_count, KeptDevices};
-use crate::form::{Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
+use crate::form::{never_kept, Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
 use crate::state::use_studio;
 
 const KIND: &str = "disk";
@@ -498,6 +498,7 @@ pub(super) static DISK: DeviceKind = DeviceKind {
         _ => None,
     }
     },
+    kept: never_kept,
 };
 
 static ADDS: [Add; 2] = [
