@@ -182,6 +182,9 @@ pub struct DeviceKind {
     pub name: &'static str,
     /// What one device is called in button labels (`disk`, `serial port`).
     pub what: &'static str,
+    /// Added to a device's index before the functions below see it, so kinds that share one
+    /// table of fields (serial, console, parallel) can tell themselves apart; usually 0.
+    pub slot: usize,
     /// The card's heading: "Disk 2: vdb (virtio)".
     pub title: fn(&Domain, usize) -> String,
     pub fields: &'static [Field],
@@ -230,14 +233,16 @@ pub fn DeviceCard(kind: &'static DeviceKind, n: usize, count: Signal<usize>) -> 
     let studio = use_studio();
     let name = kind.name;
     let base = Signal::derive(move || device_path(name, n, count.get()));
-    let heading = Signal::derive(move || studio.domain.with(|d| (kind.title)(d, n)));
-    let note = move || studio.domain.with(|d| (kind.note)(d, n));
+    // The index the kind's functions see; the card's own path and buttons use `n`.
+    let i = n + kind.slot;
+    let heading = Signal::derive(move || studio.domain.with(|d| (kind.title)(d, i)));
+    let note = move || studio.domain.with(|d| (kind.note)(d, i));
     let covered = Signal::derive(move || {
         studio.domain.with(|d| {
             kind.fields
                 .iter()
-                .filter(|f| shown(f, d, n))
-                .map(|f| suffix(f, d, n))
+                .filter(|f| shown(f, d, i))
+                .map(|f| suffix(f, d, i))
                 .collect()
         })
     });
@@ -245,8 +250,8 @@ pub fn DeviceCard(kind: &'static DeviceKind, n: usize, count: Signal<usize>) -> 
         <article class="card" data-testid=format!("{name}-card") data-path=move || base.get()>
             <CardHead name what=kind.what n count title=heading />
             {move || note().map(|t| view! { <p class="kept">{t}</p> })}
-            {move || studio.domain.with(|d| (kind.kept)(d, n)).map(|x| view! { <pre class="code kept">{x}</pre> })}
-            {fields(kind.fields, base, n)}
+            {move || studio.domain.with(|d| (kind.kept)(d, i)).map(|x| view! { <pre class="code kept">{x}</pre> })}
+            {fields(kind.fields, base, i)}
             <Uncovered base covered />
         </article>
     }

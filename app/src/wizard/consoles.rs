@@ -4,8 +4,7 @@
 
 use leptos::prelude::*;
 use vmxml_core::devices::chardev::{
-    CharDevice, CharKind, CharProtocol, CharSource, SourceMode, UdpEndpoint, CONSOLE_TARGET_TYPES,
-    SERIAL_TARGET_TYPES,
+    CharDevice, CharKind, CharProtocol, CharSource, SourceMode, UdpEndpoint,
 };
 use vmxml_core::devices::Device;
 use vmxml_core::node::Extra;
@@ -13,29 +12,9 @@ use vmxml_core::os::OsKind;
 use vmxml_core::{Domain, DomainType};
 
 use super::Group;
-use crate::fields::{
-    device_at, device_at_mut, device_count, device_path, CardHead, CardMessages, KeptDevices,
-    NumberField, SelectField, TextField,
-};
-use crate::state::{use_studio, Studio};
-
-const COVERED: &[&str] = &[
-    "/@type",
-    "/@tty",
-    "/source/@path",
-    "/source/@mode",
-    "/source/@host",
-    "/source/@service",
-    "/source[1]/@mode",
-    "/source[1]/@host",
-    "/source[1]/@service",
-    "/source[2]/@mode",
-    "/source[2]/@host",
-    "/source[2]/@service",
-    "/protocol/@type",
-    "/target/@port",
-    "/target/@type",
-];
+use crate::fields::{device_at, device_at_mut, device_count, KeptDevices};
+use crate::form::{never_kept, Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
+use crate::state::use_studio;
 
 const TYPES: [(&str, &str); 9] = [
     ("pty", "pty: a pseudo TTY"),
@@ -292,39 +271,29 @@ fn title(c: &CharDevice, name: &str, n: usize) -> String {
     format!("{} {}: {source}{target}", label_of(name), n + 1)
 }
 
-#[derive(Clone, Copy)]
-struct Char {
-    studio: Studio,
-    name: &'static str,
-    n: usize,
+// The three kinds share one table of fields, so a field's index tells the kind apart: the
+// card passes `n + KIND_STRIDE * k` for the k-th kind of `KINDS`.
+const KINDS: [&str; 3] = ["serial", "console", "parallel"];
+const KIND_STRIDE: usize = 1 << 24;
+
+fn slot(n: usize) -> (&'static str, usize) {
+    (KINDS[(n / KIND_STRIDE).min(2)], n % KIND_STRIDE)
 }
 
-impl Char {
-    fn read<T: Default>(self, f: impl FnOnce(&CharDevice) -> T) -> T {
-        self.studio
-            .domain
-            .with(|d| chardev(d, self.name, self.n).map(f).unwrap_or_default())
-    }
+fn char_at(d: &Domain, n: usize) -> Option<&CharDevice> {
+    let (name, k) = slot(n);
+    chardev(d, name, k)
+}
 
-    fn edit(self, f: impl FnOnce(&mut CharDevice)) {
-        self.studio.edit(|d| {
-            if let Some(x) = chardev_mut(d, self.name, self.n) {
-                f(x)
-            }
-        })
+fn edit(d: &mut Domain, n: usize, f: impl FnOnce(&mut CharDevice)) {
+    let (name, k) = slot(n);
+    if let Some(c) = chardev_mut(d, name, k) {
+        f(c)
     }
+}
 
-    /// An optional text value; empty text means "not set".
-    fn text(
-        self,
-        get: fn(&CharDevice) -> Option<String>,
-        set: fn(&mut CharDevice, Option<String>),
-    ) -> (Signal<String>, Callback<String>) {
-        let value = Signal::derive(move || self.read(get).unwrap_or_default());
-        let on =
-            Callback::new(move |v: String| self.edit(|x| set(x, (!v.is_empty()).then_some(v))));
-        (value, on)
-    }
+fn type_is(d: &Domain, n: usize, types: &[&str]) -> bool {
+    char_at(d, n).is_some_and(|c| types.contains(&c.source.type_name()))
 }
 
 fn source_path(c: &CharDevice) -> Option<String> {
@@ -382,318 +351,360 @@ fn edit_udp_end(c: &mut CharDevice, bind_end: bool, f: impl FnOnce(&mut UdpEndpo
     }
 }
 
-/// A port: a number input, unless the value is a service name (kept as written and shown as
-/// text).
-#[component]
-fn ServiceField(
-    label: &'static str,
-    path: Signal<String>,
-    value: Signal<String>,
-    on_input: Callback<String>,
-    help: &'static str,
-) -> impl IntoView {
-    let numeric = Memo::new(move |_| value.with(|v| v.is_empty() || v.parse::<u32>().is_ok()));
-    move || {
-        if numeric.get() {
-            view! {
-                <NumberField
-                    label
-                    path
-                    value=Signal::derive(move || value.with(|v| v.parse::<i64>().ok()))
-                    on_input=Callback::new(move |v: Option<i64>| on_input.run(v.map(|v| v.to_string()).unwrap_or_default()))
-                    help
-                    min=Some(1)
-                    max=Some(65535)
-                />
-            }
-            .into_any()
-        } else {
-            view! { <TextField label path value on_input help /> }.into_any()
-        }
-    }
+fn tcp_value(d: &Domain, n: usize, pick: fn(&CharSource) -> Option<String>) -> Option<String> {
+    char_at(d, n).and_then(|c| pick(&c.source))
 }
 
-/// The fields of the source, as the type needs them.
-#[component]
-fn SourceFields(
-    c: Char,
-    kind: Memo<String>,
-    at: Callback<&'static str, Signal<String>>,
-) -> impl IntoView {
-    move || {
-        let (path, set_path) = c.text(source_path, set_source_path);
-        let (mode, set_mode) = c.text(mode_of, set_mode);
-        match kind.get().as_str() {
-            "pty" => {
-                let tty = (c.name == "console").then(|| {
-                    let (tty, set_tty) = c.text(|x| x.tty.clone(), |x, v| x.tty = v);
-                    view! {
-                        <TextField label="TTY (runtime)" path=at.run("/@tty") value=tty on_input=set_tty placeholder="/dev/pts/4"
-                            help="The same pty, as the 2008 console syntax wrote it on <console>. libvirt fills it in for a running guest: leave it empty." />
-                    }
-                });
-                view! {
-                    <TextField label="PTY path (runtime)" path=at.run("/source/@path") value=path on_input=set_path placeholder="/dev/pts/N, allocated by libvirt"
-                        help="A pseudo TTY is allocated from /dev/ptmx; connect with virsh console. libvirt fills in the path for a running guest: leave it empty." />
-                    {tty}
-                }
-                .into_any()
-            }
-            "file" => view! {
-                <TextField label="File" path=at.run("/source/@path") value=path on_input=set_path placeholder="/var/log/vm/vm-serial.log"
-                    help="A file on the host that receives everything the guest writes to the device." />
-            }
-            .into_any(),
-            "dev" => view! {
-                <TextField label="Host device" path=at.run("/source/@path") value=path on_input=set_path placeholder="/dev/ttyS0"
-                    help="A host character device to pass through. The kinds must match: connect a serial port to a host serial port, not to a parallel port." />
-            }
-            .into_any(),
-            "unix" => view! {
-                <SelectField label="Mode" path=at.run("/source/@mode") options=MODES.to_vec() value=mode on_change=set_mode
-                    help="bind: be the socket's server and wait for local clients; connect: connect to a server." />
-                <TextField label="Socket" path=at.run("/source/@path") value=path on_input=set_path placeholder="/tmp/foo"
-                    help="The path of the UNIX domain socket on the host." />
-            }
-            .into_any(),
-            "tcp" => {
-                let (host, set_host) = c.text(
-                    |x| match &x.source {
-                        CharSource::Tcp { host, .. } => host.clone(),
-                        _ => None,
-                    },
-                    |x, v| {
-                        if let CharSource::Tcp { host, .. } = &mut x.source {
-                            *host = v
-                        }
-                    },
-                );
-                let (service, set_service) = c.text(
-                    |x| match &x.source {
-                        CharSource::Tcp { service, .. } => service.clone(),
-                        _ => None,
-                    },
-                    |x, v| {
-                        if let CharSource::Tcp { service, .. } = &mut x.source {
-                            *service = v
-                        }
-                    },
-                );
-                let (protocol, set_protocol) = c.text(
-                    |x| match &x.source {
-                        CharSource::Tcp { protocol, .. } => {
-                            protocol.as_ref().map(|p| p.as_str().to_string())
-                        }
-                        _ => None,
-                    },
-                    |x, v| {
-                        if let CharSource::Tcp { protocol, .. } = &mut x.source {
-                            *protocol = v.map(|v| CharProtocol::parse(&v))
-                        }
-                    },
-                );
-                view! {
-                    <SelectField label="Mode" path=at.run("/source/@mode") options=MODES.to_vec() value=mode on_change=set_mode
-                        help="bind: a server waiting for a client connection; connect: a client connecting to a remote server." />
-                    <TextField label="Host" path=at.run("/source/@host") value=host on_input=set_host placeholder="127.0.0.1"
-                        help="The address to listen on (bind) or connect to." />
-                    <ServiceField label="Port" path=at.run("/source/@service") value=service on_input=set_service
-                        help="The TCP port (service) to listen on or connect to." />
-                    <SelectField label="Protocol" path=at.run("/protocol/@type") options=PROTOCOLS.to_vec() value=protocol on_change=set_protocol
-                        help="What is spoken over the connection: raw TCP or telnet; telnets and tls since 0.8.5. The 2008 format wrote <wiremode>; vmxml writes <protocol>." />
-                }
-                .into_any()
-            }
-            "udp" => udp_fields(c, at).into_any(),
-            "stdio" => view! { <p class="group__intro">"No input; output goes to the domain's log file."</p> }.into_any(),
-            "vc" => view! { <p class="group__intro">"A virtual console on the graphical framebuffer, reached with a hotkey such as ctrl+alt+3."</p> }.into_any(),
-            "null" => view! { <p class="group__intro">"Connected to the void: no input ever comes, output is discarded."</p> }.into_any(),
-            _ => ().into_any(),
-        }
-    }
-}
-
-/// The two ends of a UDP netconsole. Their paths follow the document: `source[1]` is the bind
-/// end when both are there.
-fn udp_fields(c: Char, at: Callback<&'static str, Signal<String>>) -> impl IntoView {
-    let both =
-        Memo::new(move |_| c.read(|x| udp_end(x, true).is_some() && udp_end(x, false).is_some()));
-    let path = move |bind_end: bool, attr: &'static str| {
-        let base = at.run("");
-        Signal::derive(move || {
-            let step = match (both.get(), bind_end) {
-                (true, true) => "source[1]",
-                (true, false) => "source[2]",
-                _ => "source",
-            };
-            format!("{}/{step}/@{attr}", base.get())
-        })
-    };
-    let field = move |bind_end: bool, host: bool| {
-        let value = Signal::derive(move || {
-            c.read(|x| {
-                udp_end(x, bind_end)
-                    .and_then(|e| {
-                        if host {
-                            e.host.clone()
-                        } else {
-                            e.service.clone()
-                        }
-                    })
-                    .unwrap_or_default()
-            })
-        });
-        let on = Callback::new(move |v: String| {
-            c.edit(|x| {
-                edit_udp_end(x, bind_end, |e| {
-                    let v = (!v.is_empty()).then_some(v);
-                    if host {
-                        e.host = v
-                    } else {
-                        e.service = v
-                    }
-                })
-            })
-        });
-        (value, on)
-    };
-    let (send_host, set_send_host) = field(false, true);
-    let (send_port, set_send_port) = field(false, false);
-    let (listen_host, set_listen_host) = field(true, true);
-    let (listen_port, set_listen_port) = field(true, false);
-    view! {
-        <TextField label="Send to host" path=path(false, "host") value=send_host on_input=set_send_host placeholder="127.0.0.1"
-            help="Where the device sends its packets (the connect end). Lossy, as UDP is." />
-        <ServiceField label="Send to port" path=path(false, "service") value=send_port on_input=set_send_port
-            help="The UDP port packets are sent to; required." />
-        <TextField label="Listen on host" path=path(true, "host") value=listen_host on_input=set_listen_host placeholder="0.0.0.0"
-            help="The address the device receives packets on (the bind end); optional." />
-        <ServiceField label="Listen on port" path=path(true, "service") value=listen_port on_input=set_listen_port
-            help="The UDP port the device receives packets on." />
-    }
-}
-
-/// The target types a select offers for a kind of char device, with its help and version.
-fn target_types(
-    name: &str,
-) -> (
-    Vec<(&'static str, &'static str)>,
-    &'static str,
-    &'static str,
+fn edit_tcp(
+    d: &mut Domain,
+    n: usize,
+    f: impl FnOnce(&mut Option<String>, &mut Option<String>, &mut Option<CharProtocol>),
 ) {
-    let options = |types: &[&'static str]| {
-        std::iter::once(("", "(chosen by libvirt)"))
-            .chain(types.iter().map(|t| (*t, *t)))
-            .collect()
-    };
-    match name {
-        "serial" => (
-            options(SERIAL_TARGET_TYPES),
-            "The device the guest sees: isa-serial on x86, usb-serial or pci-serial anywhere those buses are. Empty: libvirt picks a suitable one.",
-            "1.0.2",
-        ),
-        "console" => (
-            options(CONSOLE_TARGET_TYPES),
-            "serial: the guest's first serial port (one such console per guest); virtio: a paravirtualized console, /dev/hvc0 in the guest; xen, lxc, openvz: that hypervisor's own.",
-            "0.8.3",
-        ),
-        _ => (
-            vec![("", "(none)")],
-            "libvirt ignores a target type on a parallel port.",
-            "",
-        ),
-    }
-}
-
-#[component]
-fn CharCard(name: &'static str, n: usize, count: Signal<usize>) -> impl IntoView {
-    let studio = use_studio();
-    let c = Char { studio, name, n };
-    let base = Signal::derive(move || device_path(name, n, count.get()));
-    let at = Callback::new(move |suffix: &'static str| {
-        Signal::derive(move || format!("{}{suffix}", base.get()))
-    });
-    let kind = Memo::new(move |_| c.read(|x| x.source.type_name().to_string()));
-    let heading = Signal::derive(move || c.read(|x| title(x, name, n)));
-    let type_field = move || {
-        let t = kind.get();
-        if TYPES.iter().any(|(v, _)| *v == t) {
-            view! {
-                <SelectField
-                    label="Type"
-                    path=at.run("/@type")
-                    options=TYPES.to_vec()
-                    value=Signal::derive(move || kind.get())
-                    on_change=Callback::new(move |v: String| studio.edit(|d| set_char_type(d, name, n, &v)))
-                    help="Where the device's data goes on the host."
-                />
-            }
-            .into_any()
-        } else {
-            view! {
-                <p class="kept">{format!("Type '{t}' is kept as is: vmxml models pty, file, dev, tcp, udp, unix, stdio, vc and null, so this device's source is written back exactly as it was.")}</p>
-                <CardMessages path=at.run("/@type") covered=&[] />
-            }
-            .into_any()
+    edit(d, n, |c| {
+        if let CharSource::Tcp {
+            host,
+            service,
+            protocol,
+            ..
+        } = &mut c.source
+        {
+            f(host, service, protocol)
         }
+    })
+}
+
+/// Where one end of a UDP device is written: `source[1]` is the bind end when both are there.
+fn udp_path(d: &Domain, n: usize, bind_end: bool, attr: &str) -> String {
+    let both =
+        char_at(d, n).is_some_and(|c| udp_end(c, true).is_some() && udp_end(c, false).is_some());
+    let step = match (both, bind_end) {
+        (true, true) => "source[1]",
+        (true, false) => "source[2]",
+        _ => "source",
     };
-    let (target_type, set_target_type) =
-        c.text(|x| x.target_type.clone(), |x, v| x.target_type = v);
-    // A parallel port has one kind of target: shown only to clear a type kept from a document.
-    let show_target_type =
-        Memo::new(move |_| name != "parallel" || c.read(|x| x.target_type.is_some()));
-    let target_type_field = move || {
-        show_target_type.get().then(|| {
-            let (options, help, since) = target_types(name);
-            view! {
-                <SelectField label="Target type" path=at.run("/target/@type") options value=target_type on_change=set_target_type help since />
-            }
-        })
-    };
-    view! {
-        <article class="card" data-testid=format!("{name}-card") data-path=move || base.get()>
-            <CardHead name what=label_of(name) n count title=heading />
-            {type_field}
-            <SourceFields c kind at />
-            {target_type_field}
-            <NumberField
-                label="Target port"
-                path=at.run("/target/@port")
-                value=Signal::derive(move || c.read(|x| x.target_port.map(i64::from)))
-                on_input=Callback::new(move |v: Option<i64>| c.edit(|x| {
-                    x.target_port = v.map(|v| u32::try_from(v.max(0)).unwrap_or(u32::MAX));
-                    // A number typed here replaces a port kept as written.
-                    x.target_extra.remove_attr("port");
-                }))
-                help="The guest device's port number, counted from 0 today (the 2008 format counted from 1). Usually there is one console and up to 2 serial or parallel ports. Empty: libvirt numbers it."
-                min=Some(0)
-            />
-            <CardMessages path=base covered=COVERED />
-        </article>
+    format!("/{step}/@{attr}")
+}
+
+fn udp_value(d: &Domain, n: usize, bind_end: bool, host: bool) -> Option<String> {
+    let e = udp_end(char_at(d, n)?, bind_end)?;
+    if host {
+        e.host.clone()
+    } else {
+        e.service.clone()
     }
 }
 
-/// One list of char devices, with its add button.
-#[component]
-fn CharList(name: &'static str, add_label: &'static str) -> impl IntoView {
-    let studio = use_studio();
-    let count = Memo::new(move |_| studio.domain.with(|d| device_count(d, name)));
-    let indices = move || (0..count.get()).collect::<Vec<usize>>();
-    let add = move |_| {
-        studio.edit(|d| {
-            let x = new_char(d, CharKind::parse(name));
-            d.devices_mut().add(Device::Char(x));
-        })
-    };
-    view! {
-        <For each=indices key=|i| *i let:i>
-            <CharCard name n=i count=count.into() />
-        </For>
-        <div class="actions">
-            <button type="button" class="button button--secondary" data-testid=format!("add-{name}") on:click=add>{add_label}</button>
-        </div>
-    }
+fn set_udp_value(d: &mut Domain, n: usize, bind_end: bool, host: bool, v: Option<String>) {
+    edit(d, n, |c| {
+        edit_udp_end(
+            c,
+            bind_end,
+            |e| {
+                if host {
+                    e.host = v
+                } else {
+                    e.service = v
+                }
+            },
+        )
+    })
 }
+
+/// The target types a select offers; a test keeps them equal to core's lists.
+const SERIAL_TARGETS: [(&str, &str); 8] = [
+    ("", "(chosen by libvirt)"),
+    ("isa-serial", "isa-serial"),
+    ("usb-serial", "usb-serial"),
+    ("pci-serial", "pci-serial"),
+    ("spapr-vio-serial", "spapr-vio-serial"),
+    ("system-serial", "system-serial"),
+    ("sclp-serial", "sclp-serial"),
+    ("isa-debug", "isa-debug"),
+];
+
+const CONSOLE_TARGETS: [(&str, &str); 9] = [
+    ("", "(chosen by libvirt)"),
+    ("serial", "serial"),
+    ("virtio", "virtio"),
+    ("xen", "xen"),
+    ("uml", "uml"),
+    ("lxc", "lxc"),
+    ("openvz", "openvz"),
+    ("sclp", "sclp"),
+    ("sclplm", "sclplm"),
+];
+
+const PATH: Field = Field {
+    at: At::Rel("/source/@path"),
+    get: |d, n| char_at(d, n).and_then(source_path),
+    set: |d, n, v| edit(d, n, |c| set_source_path(c, v)),
+    ..FIELD
+};
+
+const MODE: Field = Field {
+    label: "Mode",
+    at: At::Rel("/source/@mode"),
+    control: Control::Select(&MODES),
+    get: |d, n| char_at(d, n).and_then(mode_of),
+    set: |d, n, v| edit(d, n, |c| set_mode(c, v)),
+    ..FIELD
+};
+
+const TARGET_TYPE: Field = Field {
+    label: "Target type",
+    at: At::Rel("/target/@type"),
+    get: |d, n| char_at(d, n)?.target_type.clone(),
+    set: |d, n, v| edit(d, n, |c| c.target_type = v),
+    ..FIELD
+};
+
+static FIELDS: [Field; 19] = [
+    Field {
+        label: "Type",
+        at: At::Rel("/@type"),
+        control: Control::Select(&TYPES),
+        get: |d, n| char_at(d, n).map(|c| c.source.type_name().to_string()),
+        set: |d, n, v| {
+            let (name, k) = slot(n);
+            set_char_type(d, name, k, v.as_deref().unwrap_or("pty"))
+        },
+        help: "Where the device's data goes on the host.",
+        show: Some(|d, n| char_at(d, n).is_some_and(|c| TYPES.iter().any(|(t, _)| *t == c.source.type_name()))),
+        ..FIELD
+    },
+    Field {
+        label: "PTY path (runtime)",
+        control: Control::Text("/dev/pts/N, allocated by libvirt"),
+        help: "A pseudo TTY is allocated from /dev/ptmx; connect with virsh console. libvirt fills in the path for a running guest: leave it empty.",
+        show: Some(|d, n| type_is(d, n, &["pty"])),
+        ..PATH
+    },
+    Field {
+        label: "TTY (runtime)",
+        at: At::Rel("/@tty"),
+        control: Control::Text("/dev/pts/4"),
+        get: |d, n| char_at(d, n)?.tty.clone(),
+        set: |d, n, v| edit(d, n, |c| c.tty = v),
+        help: "The same pty, as the 2008 console syntax wrote it on <console>. libvirt fills it in for a running guest: leave it empty.",
+        show: Some(|d, n| slot(n).0 == "console" && type_is(d, n, &["pty"])),
+        ..FIELD
+    },
+    Field {
+        label: "File",
+        control: Control::Text("/var/log/vm/vm-serial.log"),
+        help: "A file on the host that receives everything the guest writes to the device.",
+        show: Some(|d, n| type_is(d, n, &["file"])),
+        ..PATH
+    },
+    Field {
+        label: "Host device",
+        control: Control::Text("/dev/ttyS0"),
+        help: "A host character device to pass through. The kinds must match: connect a serial port to a host serial port, not to a parallel port.",
+        show: Some(|d, n| type_is(d, n, &["dev"])),
+        ..PATH
+    },
+    Field {
+        help: "bind: be the socket's server and wait for local clients; connect: connect to a server.",
+        show: Some(|d, n| type_is(d, n, &["unix"])),
+        ..MODE
+    },
+    Field {
+        label: "Socket",
+        control: Control::Text("/tmp/foo"),
+        help: "The path of the UNIX domain socket on the host.",
+        show: Some(|d, n| type_is(d, n, &["unix"])),
+        ..PATH
+    },
+    Field {
+        help: "bind: a server waiting for a client connection; connect: a client connecting to a remote server.",
+        show: Some(|d, n| type_is(d, n, &["tcp"])),
+        ..MODE
+    },
+    Field {
+        label: "Host",
+        at: At::Rel("/source/@host"),
+        control: Control::Text("127.0.0.1"),
+        get: |d, n| {
+            tcp_value(d, n, |s| match s {
+                CharSource::Tcp { host, .. } => host.clone(),
+                _ => None,
+            })
+        },
+        set: |d, n, v| edit_tcp(d, n, |host, _, _| *host = v),
+        help: "The address to listen on (bind) or connect to.",
+        show: Some(|d, n| type_is(d, n, &["tcp"])),
+        ..FIELD
+    },
+    Field {
+        label: "Port",
+        at: At::Rel("/source/@service"),
+        control: Control::Service,
+        get: |d, n| {
+            tcp_value(d, n, |s| match s {
+                CharSource::Tcp { service, .. } => service.clone(),
+                _ => None,
+            })
+        },
+        set: |d, n, v| edit_tcp(d, n, |_, service, _| *service = v),
+        help: "The TCP port (service) to listen on or connect to.",
+        show: Some(|d, n| type_is(d, n, &["tcp"])),
+        ..FIELD
+    },
+    Field {
+        label: "Protocol",
+        at: At::Rel("/protocol/@type"),
+        control: Control::Select(&PROTOCOLS),
+        get: |d, n| {
+            tcp_value(d, n, |s| match s {
+                CharSource::Tcp { protocol, .. } => protocol.as_ref().map(|p| p.as_str().to_string()),
+                _ => None,
+            })
+        },
+        set: |d, n, v| edit_tcp(d, n, |_, _, protocol| *protocol = v.map(|v| CharProtocol::parse(&v))),
+        help: "What is spoken over the connection: raw TCP or telnet; telnets and tls since 0.8.5. The 2008 format wrote <wiremode>; vmxml writes <protocol>.",
+        show: Some(|d, n| type_is(d, n, &["tcp"])),
+        ..FIELD
+    },
+    Field {
+        label: "Send to host",
+        at: At::Computed(|d, n| udp_path(d, n, false, "host")),
+        control: Control::Text("127.0.0.1"),
+        get: |d, n| udp_value(d, n, false, true),
+        set: |d, n, v| set_udp_value(d, n, false, true, v),
+        help: "Where the device sends its packets (the connect end). Lossy, as UDP is.",
+        show: Some(|d, n| type_is(d, n, &["udp"])),
+        ..FIELD
+    },
+    Field {
+        label: "Send to port",
+        at: At::Computed(|d, n| udp_path(d, n, false, "service")),
+        control: Control::Service,
+        get: |d, n| udp_value(d, n, false, false),
+        set: |d, n, v| set_udp_value(d, n, false, false, v),
+        help: "The UDP port packets are sent to; required.",
+        show: Some(|d, n| type_is(d, n, &["udp"])),
+        ..FIELD
+    },
+    Field {
+        label: "Listen on host",
+        at: At::Computed(|d, n| udp_path(d, n, true, "host")),
+        control: Control::Text("0.0.0.0"),
+        get: |d, n| udp_value(d, n, true, true),
+        set: |d, n, v| set_udp_value(d, n, true, true, v),
+        help: "The address the device receives packets on (the bind end); optional.",
+        show: Some(|d, n| type_is(d, n, &["udp"])),
+        ..FIELD
+    },
+    Field {
+        label: "Listen on port",
+        at: At::Computed(|d, n| udp_path(d, n, true, "service")),
+        control: Control::Service,
+        get: |d, n| udp_value(d, n, true, false),
+        set: |d, n, v| set_udp_value(d, n, true, false, v),
+        help: "The UDP port the device receives packets on.",
+        show: Some(|d, n| type_is(d, n, &["udp"])),
+        ..FIELD
+    },
+    Field {
+        control: Control::Select(&SERIAL_TARGETS),
+        help: "The device the guest sees: isa-serial on x86, usb-serial or pci-serial anywhere those buses are. Empty: libvirt picks a suitable one.",
+        since: "1.0.2",
+        show: Some(|_, n| slot(n).0 == "serial"),
+        ..TARGET_TYPE
+    },
+    Field {
+        control: Control::Select(&CONSOLE_TARGETS),
+        help: "serial: the guest's first serial port (one such console per guest); virtio: a paravirtualized console, /dev/hvc0 in the guest; xen, lxc, openvz: that hypervisor's own.",
+        since: "0.8.3",
+        show: Some(|_, n| slot(n).0 == "console"),
+        ..TARGET_TYPE
+    },
+    // A parallel port has one kind of target: shown only to clear a type kept from a document.
+    Field {
+        control: Control::Select(&[("", "(none)")]),
+        help: "libvirt ignores a target type on a parallel port.",
+        show: Some(|d, n| slot(n).0 == "parallel" && char_at(d, n).is_some_and(|c| c.target_type.is_some())),
+        ..TARGET_TYPE
+    },
+    Field {
+        label: "Target port",
+        at: At::Rel("/target/@port"),
+        control: Control::Number(Some(0), None),
+        get: |d, n| char_at(d, n)?.target_port.map(|p| p.to_string()),
+        set: |d, n, v| {
+            edit(d, n, |c| {
+                c.target_port = v.and_then(|v| v.parse::<i64>().ok()).map(|v| u32::try_from(v.max(0)).unwrap_or(u32::MAX));
+                // A number typed here replaces a port kept as written.
+                c.target_extra.remove_attr("port");
+            })
+        },
+        help: "The guest device's port number, counted from 0 today (the 2008 format counted from 1). Usually there is one console and up to 2 serial or parallel ports. Empty: libvirt numbers it.",
+        ..FIELD
+    },
+];
+
+fn kind_note(d: &Domain, n: usize) -> Option<String> {
+    Some(match &char_at(d, n)?.source {
+        CharSource::Stdio => "No input; output goes to the domain's log file.".into(),
+        CharSource::Vc => "A virtual console on the graphical framebuffer, reached with a hotkey such as ctrl+alt+3.".into(),
+        CharSource::Null => "Connected to the void: no input ever comes, output is discarded.".into(),
+        CharSource::Other { .. } => {
+            let t = char_at(d, n)?.source.type_name();
+            format!("Type '{t}' is kept as is: vmxml models pty, file, dev, tcp, udp, unix, stdio, vc and null, so this device's source is written back exactly as it was.")
+        }
+        _ => return None,
+    })
+}
+
+const CHAR: DeviceKind = DeviceKind {
+    name: "serial",
+    what: "serial port",
+    slot: 0,
+    title: |d, n| {
+        let (name, k) = slot(n);
+        chardev(d, name, k)
+            .map(|c| title(c, name, k))
+            .unwrap_or_default()
+    },
+    fields: &FIELDS,
+    note: kind_note,
+    kept: never_kept,
+};
+
+static SERIAL: DeviceKind = CHAR;
+static CONSOLE: DeviceKind = DeviceKind {
+    name: "console",
+    what: "console",
+    slot: KIND_STRIDE,
+    ..CHAR
+};
+static PARALLEL: DeviceKind = DeviceKind {
+    name: "parallel",
+    what: "parallel port",
+    slot: 2 * KIND_STRIDE,
+    ..CHAR
+};
+
+fn add_char(d: &mut Domain, kind: CharKind) {
+    let c = new_char(d, kind);
+    d.devices_mut().add(Device::Char(c));
+}
+
+static ADD_SERIAL: [Add; 1] = [Add {
+    label: "Add serial port",
+    testid: "add-serial",
+    add: |d| add_char(d, CharKind::Serial),
+}];
+static ADD_CONSOLE: [Add; 1] = [Add {
+    label: "Add console",
+    testid: "add-console",
+    add: |d| add_char(d, CharKind::Console),
+}];
+static ADD_PARALLEL: [Add; 1] = [Add {
+    label: "Add parallel port",
+    testid: "add-parallel",
+    add: |d| add_char(d, CharKind::Parallel),
+}];
 
 #[component]
 pub fn Consoles() -> impl IntoView {
@@ -702,13 +713,13 @@ pub fn Consoles() -> impl IntoView {
     view! {
         <p class="group__intro">"Consoles, serial ports and parallel ports are all character devices: the guest sees a port, and its data goes somewhere on the host."</p>
         <Group title="Serial ports">
-            <CharList name="serial" add_label="Add serial port" />
+            <DeviceList kind=&SERIAL adds=&ADD_SERIAL />
         </Group>
         <Group title="Consoles" intro="The primary console: the paravirtualized console of a Xen guest, or a copy of the first serial port of a fully virtualized one.">
-            <CharList name="console" add_label="Add console" />
+            <DeviceList kind=&CONSOLE adds=&ADD_CONSOLE />
         </Group>
         <Group title="Parallel ports">
-            <CharList name="parallel" add_label="Add parallel port" />
+            <DeviceList kind=&PARALLEL adds=&ADD_PARALLEL />
         </Group>
         {move || kept.get().then(|| view! {
             <Group title="Kept as is" intro="Channels vmxml does not model. They stay in the design unchanged.">
@@ -721,6 +732,23 @@ pub fn Consoles() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use vmxml_core::devices::chardev::{CONSOLE_TARGET_TYPES, SERIAL_TARGET_TYPES};
+
+    #[test]
+    fn target_type_choices_are_cores() {
+        fn values(o: &[(&'static str, &'static str)]) -> Vec<&'static str> {
+            o.iter().skip(1).map(|(v, _)| *v).collect()
+        }
+        assert_eq!(values(&SERIAL_TARGETS), SERIAL_TARGET_TYPES);
+        assert_eq!(values(&CONSOLE_TARGETS), CONSOLE_TARGET_TYPES);
+    }
+
+    #[test]
+    fn slots_tell_the_kinds_apart() {
+        assert_eq!(slot(3), ("serial", 3));
+        assert_eq!(slot(KIND_STRIDE + 1), ("console", 1));
+        assert_eq!(slot(2 * KIND_STRIDE), ("parallel", 0));
+    }
 
     fn problems(d: &Domain) -> Vec<String> {
         vmxml_core::validate(d)

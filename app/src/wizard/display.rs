@@ -567,6 +567,7 @@ static GRAPHICS_FIELDS: [Field; 12] = [
 static GRAPHICS_KIND: DeviceKind = DeviceKind {
     name: GRAPHICS,
     what: "graphics device",
+    slot: 0,
     title: |d, n| {
         graphics(d, n)
             .map(|g| graphics_title(g, n))
@@ -622,6 +623,7 @@ static INPUT_FIELDS: [Field; 2] = [
 static INPUT_KIND: DeviceKind = DeviceKind {
     name: INPUT,
     what: "input device",
+    slot: 0,
     title: |d, n| input(d, n).map(|x| input_title(x, n)).unwrap_or_default(),
     fields: &INPUT_FIELDS,
     note: |d, n| {

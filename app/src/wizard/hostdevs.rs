@@ -236,6 +236,7 @@ static FIELDS: [Field; 5] = [
 static HOSTDEV: DeviceKind = DeviceKind {
     name: KIND,
     what: "host device",
+    slot: 0,
     title: |d, n| hostdev(d, n).map(|h| title(h, n)).unwrap_or_default(),
     fields: &FIELDS,
     note: |d, n| {

@@ -342,6 +342,7 @@ static FIELDS: [Field; 11] = [
 static INTERFACE: DeviceKind = DeviceKind {
     name: KIND,
     what: "interface",
+    slot: 0,
     title: |d, n| iface(d, n).map(|x| title(x, n)).unwrap_or_default(),
     fields: &FIELDS,
     note: |d, n| {

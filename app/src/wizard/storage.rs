@@ -490,6 +490,7 @@ static FIELDS: [Field; 10] = [
 pub(super) static DISK: DeviceKind = DeviceKind {
     name: KIND,
     what: "disk",
+    slot: 0,
     title: |d, n| disk(d, n).map(|x| title(x, n)).unwrap_or_default(),
     fields: &FIELDS,
     note: |d, n| {
