@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use vmxml_core::devices::Device;
 use vmxml_core::{Domain, Severity};
 
-use crate::state::{use_studio, Studio};
+use crate::state::use_studio;
 
 /// A static path as a signal.
 pub fn at(path: &str) -> Signal<String> {
@@ -24,17 +24,6 @@ pub fn field_id(path: &str) -> String {
         }
     }
     id.trim_end_matches('-').to_string()
-}
-
-/// Reads and writes an optional text value of the design; empty text means "not set".
-pub fn text_lens(
-    get: impl Fn(&Domain) -> Option<String> + Send + Sync + 'static,
-    set: impl Fn(&mut Domain, Option<String>) + Send + Sync + 'static,
-) -> (Signal<String>, Callback<String>) {
-    let studio = use_studio();
-    let value = Signal::derive(move || studio.domain.with(|d| get(d).unwrap_or_default()));
-    let on = Callback::new(move |v: String| studio.edit(|d| set(d, (!v.is_empty()).then_some(v))));
-    (value, on)
 }
 
 #[component]
@@ -456,11 +445,11 @@ fn KeptCard(name: String, label: String, n: usize, count: Signal<usize>) -> impl
 pub fn KeptDevices(name: &'static str, label: &'static str) -> impl IntoView {
     let studio = use_studio();
     let count = Memo::new(move |_| studio.domain.with(|d| device_count(d, name)));
-    let indices = move || (0..count.get()).collect::<Vec<usize>>();
-    view! {
-        <For each=indices key=|i| *i let:i>
-            <KeptCard name=name.to_string() label=label.to_string() n=i count=count.into() />
-        </For>
+    // Read-only cards, redrawn together when their number changes (no keyed list needed).
+    move || {
+        (0..count.get())
+            .map(|n| view! { <KeptCard name=name.to_string() label=label.to_string() n count=count.into() /> })
+            .collect_view()
     }
 }
 
@@ -519,58 +508,21 @@ pub fn KeptOthers(shown: &'static [&'static str]) -> impl IntoView {
             out
         })
     });
-    view! {
-        <For each=move || items.get() key=|item| item.clone() let:item>
-            {
-                let (name, n) = item;
+    // Read-only cards: redrawn together when the list changes, which keeps a keyed list's
+    // code out of the wasm.
+    move || {
+        items
+            .get()
+            .into_iter()
+            .map(|(name, n)| {
                 let count = {
                     let name = name.clone();
                     Signal::derive(move || studio.domain.with(|d| device_count(d, &name)))
                 };
                 view! { <KeptCard label=kept_label(&name) name n count /> }
-            }
-        </For>
+            })
+            .collect_view()
     }
-}
-
-/// Reads the n-th device of one kind through `get`; `U::default()` once it is gone.
-pub fn read_device<T, U: Default>(
-    studio: Studio,
-    n: usize,
-    get: fn(&Domain, usize) -> Option<&T>,
-    f: impl FnOnce(&T) -> U,
-) -> U {
-    studio.domain.with(|d| get(d, n).map(f).unwrap_or_default())
-}
-
-/// Edits the n-th device of one kind through `get_mut`; nothing happens once it is gone.
-pub fn edit_device<T>(
-    studio: Studio,
-    n: usize,
-    get_mut: fn(&mut Domain, usize) -> Option<&mut T>,
-    f: impl FnOnce(&mut T),
-) {
-    studio.edit(|d| {
-        if let Some(x) = get_mut(d, n) {
-            f(x)
-        }
-    })
-}
-
-/// An optional text value of the n-th device of one kind; empty text means "not set".
-pub fn device_text<T: 'static>(
-    studio: Studio,
-    n: usize,
-    get: fn(&Domain, usize) -> Option<&T>,
-    get_mut: fn(&mut Domain, usize) -> Option<&mut T>,
-    value: impl Fn(&T) -> Option<String> + Copy + Send + Sync + 'static,
-    set: impl Fn(&mut T, Option<String>) + Copy + Send + Sync + 'static,
-) -> (Signal<String>, Callback<String>) {
-    let text = Signal::derive(move || read_device(studio, n, get, value).unwrap_or_default());
-    let on = Callback::new(move |v: String| {
-        edit_device(studio, n, get_mut, |x| set(x, (!v.is_empty()).then_some(v)))
-    });
-    (text, on)
 }
 
 #[cfg(test)]

@@ -109,7 +109,7 @@ fn Notice() -> impl IntoView {
 /// Shows a visible message instead of a dead page if anything panics.
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
-        console_error_panic_hook::hook(info);
+        web_sys::console::error_1(&info.to_string().into());
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };

@@ -165,26 +165,23 @@ pub fn provide_studio() -> Studio {
     };
     provide_context(studio);
     // One effect per piece, so a keystroke in the import editor does not rewrite the design.
-    save_on_change(studio, DRAFT_XML_KEY, move || {
-        studio.report.with(|r| r.xml.clone())
-    });
-    save_on_change(studio, DRAFT_PAGE_KEY, move || {
-        studio.page.get().slug().to_string()
-    });
-    save_on_change(studio, DRAFT_VIEW_KEY, move || {
-        match studio.view.get() {
+    save_on_change(studio, DRAFT_XML_KEY, |s| s.report.with(|r| r.xml.clone()));
+    save_on_change(studio, DRAFT_PAGE_KEY, |s| s.page.get().slug().to_string());
+    save_on_change(studio, DRAFT_VIEW_KEY, |s| {
+        match s.view.get() {
             View::Design => "design",
             View::Import => "import",
         }
         .to_string()
     });
-    save_on_change(studio, DRAFT_IMPORT_KEY, move || studio.import_text.get());
+    save_on_change(studio, DRAFT_IMPORT_KEY, |s| s.import_text.get());
     studio
 }
 
-fn save_on_change(studio: Studio, key: &'static str, value: impl Fn() -> String + 'static) {
+// A plain function for the value keeps this to one effect in the wasm, not four.
+fn save_on_change(studio: Studio, key: &'static str, value: fn(Studio) -> String) {
     Effect::new(move |_| {
-        let value = value();
+        let value = value(studio);
         if let Some(Err(_)) = storage().map(|s| s.set_item(key, &value)) {
             studio.warn(
                 "The design could not be saved in this browser (storage is full or blocked). Download it to keep it.",

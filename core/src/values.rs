@@ -211,6 +211,43 @@ pub fn parse_ipv4(s: &str) -> Option<[u8; 4]> {
     Some(out)
 }
 
+/// Whether `s` is an IPv6 address in text form (RFC 4291 section 2.2, as libvirt's schema takes
+/// it): eight groups of 1-4 hex digits, one `::` standing for a run of zero groups, and an IPv4
+/// address as the last two groups. Hand-written: std's parser costs more wasm.
+pub fn is_ipv6(s: &str) -> bool {
+    let (head, tail, compressed) = match s.split_once("::") {
+        Some((h, t)) if !t.contains("::") => (h, t, true),
+        Some(_) => return false,
+        None => (s, "", false),
+    };
+    let groups = |part: &str, last: bool| -> Option<usize> {
+        if part.is_empty() {
+            return Some(0);
+        }
+        let items: Vec<&str> = part.split(':').collect();
+        let mut n = 0;
+        for (i, g) in items.iter().enumerate() {
+            if last && i + 1 == items.len() && g.contains('.') {
+                parse_ipv4(g)?;
+                n += 2;
+            } else if (1..=4).contains(&g.len()) && g.chars().all(|c| c.is_ascii_hexdigit()) {
+                n += 1;
+            } else {
+                return None;
+            }
+        }
+        Some(n)
+    };
+    let (Some(a), Some(b)) = (groups(head, !compressed), groups(tail, true)) else {
+        return false;
+    };
+    if compressed {
+        a + b <= 7
+    } else {
+        a == 8
+    }
+}
+
 /// Edit distance, for suggestions.
 pub fn levenshtein(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
@@ -329,5 +366,43 @@ mod tests {
         let mut empty: Vec<u8> = Vec::new();
         super::sort_stably_by(&mut empty, |x| u128::from(*x));
         assert!(empty.is_empty());
+    }
+
+    #[test]
+    fn ipv6_addresses() {
+        for ok in [
+            "::",
+            "::1",
+            "fe80::1",
+            "2001:db8::8a2e:370:7334",
+            "2001:0db8:0000:0000:0000:ff00:0042:8329",
+            "::ffff:192.168.0.1",
+            "64:ff9b::10.0.0.1",
+            "1::",
+        ] {
+            assert!(super::is_ipv6(ok), "{ok}");
+            assert_eq!(ok.parse::<std::net::Ipv6Addr>().is_ok(), super::is_ipv6(ok));
+        }
+        for bad in [
+            "",
+            ":",
+            "1:2:3:4:5:6:7",
+            "1:2:3:4:5:6:7:8:9",
+            "1::2::3",
+            "12345::1",
+            "g::1",
+            "1:2:3:4:5:6:7::8:9",
+            "::1.2.3",
+            "1.2.3.4::",
+            ":1::",
+            "1:",
+        ] {
+            assert!(!super::is_ipv6(bad), "{bad}");
+            assert_eq!(
+                bad.parse::<std::net::Ipv6Addr>().is_ok(),
+                super::is_ipv6(bad),
+                "{bad}"
+            );
+        }
     }
 }

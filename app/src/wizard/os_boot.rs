@@ -7,7 +7,8 @@ use vmxml_core::os::{Boot, BootDevice, Loader, Os, OsKind, OsType};
 use vmxml_core::Domain;
 
 use super::Group;
-use crate::fields::{at, field_id, text_lens, Select, SelectField, TextField};
+use crate::fields::{at, field_id, Select};
+use crate::form::{fields, At, Control, Field, FIELD};
 use crate::state::use_studio;
 
 fn os_mut(d: &mut Domain) -> &mut Os {
@@ -81,56 +82,155 @@ fn BootRow(i: usize, count: Signal<usize>) -> impl IntoView {
     }
 }
 
+const OS_TYPES: [(&str, &str); 6] = [
+    (
+        "hvm",
+        "hvm: fully virtualized (an OS made for real hardware)",
+    ),
+    ("linux", "linux: Xen paravirtualized (2008 spelling)"),
+    ("xen", "xen: Xen paravirtualized"),
+    ("xenpvh", "xenpvh: Xen PVH"),
+    ("exe", "exe: container (LXC, OpenVZ)"),
+    ("uml", "uml: User-mode Linux"),
+];
+
+fn os_type(d: &Domain) -> Option<&OsType> {
+    d.os.as_ref()?.os_type.as_ref()
+}
+
+static GUEST_OS: [Field; 3] = [
+    Field {
+        label: "OS type",
+        at: At::Rel("/domain/os/type"),
+        control: Control::Select(&OS_TYPES),
+        get: |d, _| os_type(d).map(|t| t.kind.as_str().to_string()),
+        set: |d, _, v| os_type_mut(d).kind = OsKind::parse(v.as_deref().unwrap_or("hvm")),
+        help: "hvm is an OS designed to run on bare metal, which needs full virtualization; linux (badly named) is a Xen 3 paravirtualized guest.",
+        since: "0.0.1",
+        ..FIELD
+    },
+    Field {
+        label: "Architecture",
+        at: At::Rel("/domain/os/type/@arch"),
+        control: Control::Text("x86_64"),
+        get: |d, _| os_type(d)?.arch.clone(),
+        set: |d, _, v| os_type_mut(d).arch = v,
+        help: "The CPU architecture to virtualize; the host's capabilities XML lists the allowed values.",
+        since: "0.0.1",
+        ..FIELD
+    },
+    Field {
+        label: "Machine type",
+        at: At::Rel("/domain/os/type/@machine"),
+        control: Control::Text("q35"),
+        get: |d, _| os_type(d)?.machine.clone(),
+        set: |d, _, v| os_type_mut(d).machine = v,
+        help: "The emulated machine, such as q35 or pc for x86 KVM guests.",
+        since: "0.0.1",
+        ..FIELD
+    },
+];
+
+static LOADER: [Field; 1] = [Field {
+    label: "Loader",
+    at: At::Rel("/domain/os/loader"),
+    control: Control::Text("/usr/lib/xen/boot/hvmloader"),
+    get: |d, _| d.os.as_ref()?.loader.as_ref().map(|l| l.path.clone()),
+    set: |d, _, v| {
+        let os = os_mut(d);
+        match (v, os.loader.as_mut()) {
+            (Some(p), Some(l)) => l.path = p,
+            (Some(p), None) => {
+                os.loader = Some(Loader {
+                    path: p,
+                    extra: Default::default(),
+                })
+            }
+            (None, _) => os.loader = None,
+        }
+    },
+    help:
+        "A firmware blob that helps create the domain; Xen fully virtualized guests need hvmloader.",
+    since: "0.1.0",
+    ..FIELD
+}];
+
+static KERNEL_BOOT: [Field; 3] = [
+    Field {
+        label: "Kernel",
+        at: At::Rel("/domain/os/kernel"),
+        control: Control::Text("/root/f8-i386-vmlinuz"),
+        get: |d, _| d.os.as_ref()?.kernel.clone(),
+        set: |d, _, v| os_mut(d).kernel = v,
+        help: "Fully-qualified path to the kernel image in the host OS.",
+        since: "0.0.1",
+        ..FIELD
+    },
+    Field {
+        label: "Initrd",
+        at: At::Rel("/domain/os/initrd"),
+        control: Control::Text("/root/f8-i386-initrd"),
+        get: |d, _| d.os.as_ref()?.initrd.clone(),
+        set: |d, _, v| os_mut(d).initrd = v,
+        help: "Fully-qualified path to the (optional) ramdisk image in the host OS.",
+        since: "0.0.1",
+        ..FIELD
+    },
+    Field {
+        label: "Kernel command line",
+        at: At::Rel("/domain/os/cmdline"),
+        control: Control::Text("console=ttyS0"),
+        get: |d, _| d.os.as_ref()?.cmdline.clone(),
+        set: |d, _, v| os_mut(d).cmdline = v,
+        help: "Arguments passed to the kernel (or installer) at boot, such as an alternate console or a kickstart file.",
+        since: "0.0.1",
+        ..FIELD
+    },
+];
+
+static HOST_BOOTLOADER: [Field; 2] = [
+    Field {
+        label: "Bootloader",
+        at: At::Rel("/domain/bootloader"),
+        control: Control::Text("/usr/bin/pygrub"),
+        get: |d, _| d.bootloader.clone(),
+        set: |d, _, v| d.bootloader = v,
+        help: "Fully qualified path to the bootloader executable in the host OS.",
+        since: "0.1.0",
+        ..FIELD
+    },
+    Field {
+        label: "Bootloader arguments",
+        at: At::Rel("/domain/bootloader_args"),
+        control: Control::Text("--append single"),
+        get: |d, _| d.bootloader_args.clone(),
+        set: |d, _, v| d.bootloader_args = v,
+        help: "Command line arguments passed to the bootloader.",
+        since: "0.2.3",
+        ..FIELD
+    },
+];
+
+static DEVICE_MODEL: [Field; 1] = [Field {
+    label: "Emulator",
+    at: At::Rel("/domain/devices/emulator"),
+    control: Control::Text("/usr/bin/qemu-system-x86_64"),
+    get: |d, _| d.devices.as_ref()?.emulator.clone(),
+    set: |d, _, v| d.devices_mut().emulator = v,
+    help: "Path of the device model emulator binary; the capabilities XML names the default for each domain type and architecture.",
+    since: "0.1.3",
+    ..FIELD
+}];
+
 #[component]
 pub fn OsBoot() -> impl IntoView {
     let studio = use_studio();
-    let os = move |f: fn(&Os) -> Option<String>| move |d: &Domain| d.os.as_ref().and_then(f);
-    let (arch, set_arch) = text_lens(
-        |d| {
-            d.os.as_ref()
-                .and_then(|o| o.os_type.as_ref())
-                .and_then(|t| t.arch.clone())
-        },
-        |d, v| os_type_mut(d).arch = v,
-    );
-    let (machine, set_machine) = text_lens(
-        |d| {
-            d.os.as_ref()
-                .and_then(|o| o.os_type.as_ref())
-                .and_then(|t| t.machine.clone())
-        },
-        |d, v| os_type_mut(d).machine = v,
-    );
-    let (loader, set_loader) =
-        text_lens(os(|o| o.loader.as_ref().map(|l| l.path.clone())), |d, v| {
-            let os = os_mut(d);
-            match (v, os.loader.as_mut()) {
-                (Some(p), Some(l)) => l.path = p,
-                (Some(p), None) => {
-                    os.loader = Some(Loader {
-                        path: p,
-                        extra: Default::default(),
-                    })
-                }
-                (None, _) => os.loader = None,
-            }
-        });
-    let (kernel, set_kernel) = text_lens(os(|o| o.kernel.clone()), |d, v| os_mut(d).kernel = v);
-    let (initrd, set_initrd) = text_lens(os(|o| o.initrd.clone()), |d, v| os_mut(d).initrd = v);
-    let (cmdline, set_cmdline) = text_lens(os(|o| o.cmdline.clone()), |d, v| os_mut(d).cmdline = v);
-    let (bootloader, set_bootloader) = text_lens(|d| d.bootloader.clone(), |d, v| d.bootloader = v);
-    let (bootloader_args, set_bootloader_args) =
-        text_lens(|d| d.bootloader_args.clone(), |d, v| d.bootloader_args = v);
-    let (emulator, set_emulator) = text_lens(
-        |d| d.devices.as_ref().and_then(|x| x.emulator.clone()),
-        |d, v| d.devices_mut().emulator = v,
-    );
-    let boot_count = move || {
+    let root = at("");
+    let boot_count = Memo::new(move |_| {
         studio
             .domain
             .with(|d| d.os.as_ref().map_or(0, |o| o.boot.len()))
-    };
-    let boot_indices = move || (0..boot_count()).collect::<Vec<usize>>();
+    });
     let add_boot = move |_| {
         studio.edit(|d| {
             let boot = &mut os_mut(d).boot;
@@ -143,56 +243,22 @@ pub fn OsBoot() -> impl IntoView {
         })
     };
     view! {
-        <Group title="Guest OS">
-            <SelectField
-                label="OS type"
-                path=at("/domain/os/type")
-                options=vec![
-                    ("hvm", "hvm: fully virtualized (an OS made for real hardware)"),
-                    ("linux", "linux: Xen paravirtualized (2008 spelling)"),
-                    ("xen", "xen: Xen paravirtualized"),
-                    ("xenpvh", "xenpvh: Xen PVH"),
-                    ("exe", "exe: container (LXC, OpenVZ)"),
-                    ("uml", "uml: User-mode Linux"),
-                ]
-                value=Signal::derive(move || studio.domain.with(|d| d.os.as_ref().and_then(|o| o.os_type.as_ref()).map(|t| t.kind.as_str().to_string()).unwrap_or_default()))
-                on_change=Callback::new(move |v: String| studio.edit(|d| os_type_mut(d).kind = OsKind::parse(&v)))
-                help="hvm is an OS designed to run on bare metal, which needs full virtualization; linux (badly named) is a Xen 3 paravirtualized guest."
-                since="0.0.1"
-            />
-            <TextField label="Architecture" path=at("/domain/os/type/@arch") value=arch on_input=set_arch placeholder="x86_64"
-                help="The CPU architecture to virtualize; the host's capabilities XML lists the allowed values." since="0.0.1" />
-            <TextField label="Machine type" path=at("/domain/os/type/@machine") value=machine on_input=set_machine placeholder="q35"
-                help="The emulated machine, such as q35 or pc for x86 KVM guests." since="0.0.1" />
-        </Group>
+        <Group title="Guest OS">{fields(&GUEST_OS, root, 0)}</Group>
         <Group title="BIOS boot" intro="The firmware tries these devices in order.">
-            <TextField label="Loader" path=at("/domain/os/loader") value=loader on_input=set_loader placeholder="/usr/lib/xen/boot/hvmloader"
-                help="A firmware blob that helps create the domain; Xen fully virtualized guests need hvmloader." since="0.1.0" />
+            {fields(&LOADER, root, 0)}
             <ol class="list" data-testid="boot-list">
-                <For each=boot_indices key=|i| *i let:i>
-                    <BootRow i count=Signal::derive(boot_count) />
-                </For>
+                // Redrawn together when a device is added or removed: a short list.
+                {move || (0..boot_count.get()).map(|i| view! { <BootRow i count=boot_count.into() /> }).collect_view()}
             </ol>
             <button type="button" class="button button--secondary" data-testid="add-boot" on:click=add_boot>"Add boot device"</button>
             <p class="field__help">"fd, hd, cdrom or network; repeat to set a priority list. " <span class="field__since">"libvirt 0.1.3"</span></p>
         </Group>
         <Group title="Direct kernel boot" intro="Boot a kernel and initrd stored on the host, for example to start an installer with its own command line.">
-            <TextField label="Kernel" path=at("/domain/os/kernel") value=kernel on_input=set_kernel placeholder="/root/f8-i386-vmlinuz"
-                help="Fully-qualified path to the kernel image in the host OS." since="0.0.1" />
-            <TextField label="Initrd" path=at("/domain/os/initrd") value=initrd on_input=set_initrd placeholder="/root/f8-i386-initrd"
-                help="Fully-qualified path to the (optional) ramdisk image in the host OS." since="0.0.1" />
-            <TextField label="Kernel command line" path=at("/domain/os/cmdline") value=cmdline on_input=set_cmdline placeholder="console=ttyS0"
-                help="Arguments passed to the kernel (or installer) at boot, such as an alternate console or a kickstart file." since="0.0.1" />
+            {fields(&KERNEL_BOOT, root, 0)}
         </Group>
         <Group title="Host bootloader" intro="Paravirtualized guests (such as Xen with pygrub) are started by a bootloader that runs on the host.">
-            <TextField label="Bootloader" path=at("/domain/bootloader") value=bootloader on_input=set_bootloader placeholder="/usr/bin/pygrub"
-                help="Fully qualified path to the bootloader executable in the host OS." since="0.1.0" />
-            <TextField label="Bootloader arguments" path=at("/domain/bootloader_args") value=bootloader_args on_input=set_bootloader_args placeholder="--append single"
-                help="Command line arguments passed to the bootloader." since="0.2.3" />
+            {fields(&HOST_BOOTLOADER, root, 0)}
         </Group>
-        <Group title="Device model">
-            <TextField label="Emulator" path=at("/domain/devices/emulator") value=emulator on_input=set_emulator placeholder="/usr/bin/qemu-system-x86_64"
-                help="Path of the device model emulator binary; the capabilities XML names the default for each domain type and architecture." since="0.1.3" />
-        </Group>
+        <Group title="Device model">{fields(&DEVICE_MODEL, root, 0)}</Group>
     }
 }

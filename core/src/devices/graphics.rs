@@ -133,7 +133,7 @@ fn owned(v: Option<&str>) -> Option<String> {
 /// libvirt's schema type for listen addresses: an IP address or a DNS name.
 fn is_ip_or_dns_name(s: &str) -> bool {
     parse_ipv4(s).is_some()
-        || s.parse::<std::net::Ipv6Addr>().is_ok()
+        || crate::values::is_ipv6(s)
         || (!s.is_empty()
             && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'))
