@@ -1,0 +1,44 @@
+// The layout holds at the widths people use: a phone and a 1024 px laptop. Nothing is wider
+// than the screen (no sideways scrolling), and the preview stacks under the wizard.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { useApp } from './setup.mjs';
+
+const app = useApp();
+
+const STEPS = ['basics', 'os', 'cpu-memory', 'storage', 'network', 'display', 'consoles', 'hostdevs', 'features', 'review'];
+
+async function overflow(vp) {
+  return vp.page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll('main *')]
+      .filter((e) => e.getBoundingClientRect().right > width + 1)
+      // Scrollable strips (the stepper on a phone, the code views) may be wider inside.
+      .filter((e) => !e.closest('.stepper__list, .code, .import__code, .import__editor'))
+      .map((e) => `${e.tagName.toLowerCase()}.${e.className}`);
+    return { scroll: document.documentElement.scrollWidth - width, wide: wide.slice(0, 5) };
+  });
+}
+
+for (const [name, viewport] of [['phone', { width: 390, height: 844 }], ['laptop', { width: 1024, height: 768 }]]) {
+  test(`every page fits a ${name} screen (${viewport.width} px)`, async (t) => {
+    const vp = await app.open(t, { viewport });
+    for (const step of STEPS) {
+      await vp.step(step);
+      for (const kind of { storage: ['cdrom'], network: ['interface'], display: ['graphics', 'input'], consoles: ['serial', 'console'], hostdevs: ['usb'] }[step] ?? []) {
+        await vp.add(kind);
+      }
+      const o = await overflow(vp);
+      assert.equal(o.scroll, 0, `page ${step} scrolls sideways by ${o.scroll} px: ${o.wide.join(', ')}`);
+      assert.deepEqual(o.wide, [], `page ${step}: elements wider than the screen`);
+    }
+    await vp.importView();
+    const o = await overflow(vp);
+    assert.equal(o.scroll, 0, `the import page scrolls sideways: ${o.wide.join(', ')}`);
+    // Below 1100 px the preview sits under the wizard, not beside it.
+    await vp.design();
+    const [wizard, preview] = await Promise.all(['.wizard', '[data-testid=preview]'].map((s) => vp.page.locator(s).boundingBox()));
+    assert.ok(preview.y >= wizard.y + wizard.height - 1, 'the preview is stacked under the wizard');
+  });
+}
