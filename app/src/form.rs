@@ -81,10 +81,14 @@ fn suffix(f: &Field, d: &Domain, n: usize) -> String {
 /// One field, drawn with the control its data asks for.
 pub fn field(f: &'static Field, base: Signal<String>, n: usize) -> AnyView {
     let studio = use_studio();
-    let path = Signal::derive(move || {
-        let rest = studio.domain.with(|d| suffix(f, d, n));
-        format!("{}{rest}", base.get())
-    });
+    // Only a computed path follows the design; a fixed one must not redraw on every keystroke.
+    let path = match f.at {
+        At::Rel(rest) => Signal::derive(move || format!("{}{rest}", base.get())),
+        At::Computed(p) => Signal::derive(move || {
+            let rest = studio.domain.with(|d| p(d, n));
+            format!("{}{rest}", base.get())
+        }),
+    };
     let text = Signal::derive(move || studio.domain.with(|d| (f.get)(d, n)).unwrap_or_default());
     let set = move |v: Option<String>| studio.edit(|d| (f.set)(d, n, v));
     let on_text = Callback::new(move |v: String| set((!v.is_empty()).then_some(v)));

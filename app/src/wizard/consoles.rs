@@ -436,6 +436,7 @@ const CONSOLE_TARGETS: [(&str, &str); 9] = [
 
 const PATH: Field = Field {
     at: At::Rel("/source/@path"),
+    since: "≤ 0.4.5",
     get: |d, n| char_at(d, n).and_then(source_path),
     set: |d, n, v| edit(d, n, |c| set_source_path(c, v)),
     ..FIELD
@@ -443,6 +444,7 @@ const PATH: Field = Field {
 
 const MODE: Field = Field {
     label: "Mode",
+    since: "≤ 0.4.5",
     at: At::Rel("/source/@mode"),
     control: Control::Select(&MODES),
     get: |d, n| char_at(d, n).and_then(mode_of),
@@ -469,6 +471,7 @@ static FIELDS: [Field; 19] = [
             set_char_type(d, name, k, v.as_deref().unwrap_or("pty"))
         },
         help: "Where the device's data goes on the host.",
+        since: "≤ 0.4.5",
         show: Some(|d, n| char_at(d, n).is_some_and(|c| TYPES.iter().any(|(t, _)| *t == c.source.type_name()))),
         ..FIELD
     },
@@ -487,6 +490,7 @@ static FIELDS: [Field; 19] = [
         set: |d, n, v| edit(d, n, |c| c.tty = v),
         help: "The same pty, as the 2008 console syntax wrote it on <console>. libvirt fills it in for a running guest: leave it empty.",
         show: Some(|d, n| slot(n).0 == "console" && type_is(d, n, &["pty"])),
+        since: "≤ 0.4.5",
         ..FIELD
     },
     Field {
@@ -533,6 +537,7 @@ static FIELDS: [Field; 19] = [
         set: |d, n, v| edit_tcp(d, n, |host, _, _| *host = v),
         help: "The address to listen on (bind) or connect to.",
         show: Some(|d, n| type_is(d, n, &["tcp"])),
+        since: "≤ 0.4.5",
         ..FIELD
     },
     Field {
@@ -548,6 +553,7 @@ static FIELDS: [Field; 19] = [
         set: |d, n, v| edit_tcp(d, n, |_, service, _| *service = v),
         help: "The TCP port (service) to listen on or connect to.",
         show: Some(|d, n| type_is(d, n, &["tcp"])),
+        since: "≤ 0.4.5",
         ..FIELD
     },
     Field {
@@ -563,6 +569,7 @@ static FIELDS: [Field; 19] = [
         set: |d, n, v| edit_tcp(d, n, |_, _, protocol| *protocol = v.map(|v| CharProtocol::parse(&v))),
         help: "What is spoken over the connection: raw TCP or telnet; telnets and tls since 0.8.5. The 2008 format wrote <wiremode>; vmxml writes <protocol>.",
         show: Some(|d, n| type_is(d, n, &["tcp"])),
+        since: "≤ 0.4.5 as wiremode; telnets, tls 0.8.5",
         ..FIELD
     },
     Field {
@@ -573,6 +580,7 @@ static FIELDS: [Field; 19] = [
         set: |d, n, v| set_udp_value(d, n, false, true, v),
         help: "Where the device sends its packets (the connect end). Lossy, as UDP is.",
         show: Some(|d, n| type_is(d, n, &["udp"])),
+        since: "≤ 0.4.5",
         ..FIELD
     },
     Field {
@@ -583,6 +591,7 @@ static FIELDS: [Field; 19] = [
         set: |d, n, v| set_udp_value(d, n, false, false, v),
         help: "The UDP port packets are sent to; required.",
         show: Some(|d, n| type_is(d, n, &["udp"])),
+        since: "≤ 0.4.5",
         ..FIELD
     },
     Field {
@@ -593,6 +602,7 @@ static FIELDS: [Field; 19] = [
         set: |d, n, v| set_udp_value(d, n, true, true, v),
         help: "The address the device receives packets on (the bind end); optional.",
         show: Some(|d, n| type_is(d, n, &["udp"])),
+        since: "≤ 0.4.5",
         ..FIELD
     },
     Field {
@@ -603,6 +613,7 @@ static FIELDS: [Field; 19] = [
         set: |d, n, v| set_udp_value(d, n, true, false, v),
         help: "The UDP port the device receives packets on.",
         show: Some(|d, n| type_is(d, n, &["udp"])),
+        since: "≤ 0.4.5",
         ..FIELD
     },
     Field {
@@ -639,6 +650,7 @@ static FIELDS: [Field; 19] = [
             })
         },
         help: "The guest device's port number, counted from 0 today (the 2008 format counted from 1). Usually there is one console and up to 2 serial or parallel ports. Empty: libvirt numbers it.",
+        since: "≤ 0.4.5",
         ..FIELD
     },
 ];

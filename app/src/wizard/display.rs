@@ -382,6 +382,7 @@ fn sdl_value(d: &Domain, n: usize, pick: fn(&GraphicsKind) -> Option<String>) ->
 
 const PORT: Field = Field {
     label: "Port",
+    since: "≤ 0.4.5",
     at: At::Rel("/@port"),
     control: Control::Number(Some(-1), Some(65535)),
     get: port,
@@ -401,6 +402,7 @@ static GRAPHICS_FIELDS: [Field; 12] = [
             }
         },
         help: "sdl shows a window on the host's desktop; vnc starts a VNC server; spice (since 0.8.6) a SPICE server.",
+        since: "≤ 0.4.5; spice 0.8.6",
         show: Some(|d, n| graphics_type_is(d, n, &["vnc", "spice", "sdl"])),
         ..FIELD
     },
@@ -412,6 +414,7 @@ static GRAPHICS_FIELDS: [Field; 12] = [
         set: |d, n, v| set_auto_port(d, n, v.is_some()),
         help: "libvirt allocates a free port when the guest starts (autoport, the preferred way over port -1).",
         show: Some(remote),
+        since: "≤ 0.4.5",
         ..FIELD
     },
     Field {
@@ -453,6 +456,7 @@ static GRAPHICS_FIELDS: [Field; 12] = [
         },
         help: "The IP address the server listens on: 127.0.0.1 for this host only, 0.0.0.0 for every network.",
         show: Some(remote),
+        since: "≤ 0.4.5",
         ..FIELD
     },
     Field {
@@ -486,6 +490,7 @@ static GRAPHICS_FIELDS: [Field; 12] = [
         },
         help: "A password for the console, in clear text in the XML. Empty: no password. (The 2008 format spelled it password=; vmxml writes passwd=.)",
         show: Some(remote),
+        since: "≤ 0.4.5",
         ..FIELD
     },
     Field {
@@ -600,6 +605,7 @@ static INPUT_FIELDS: [Field; 2] = [
             }
         },
         help: "A tablet moves the cursor to absolute positions, so it follows the viewer's pointer; a mouse moves it relative to where it is. keyboard since 1.2.2.",
+        since: "≤ 0.4.5; keyboard 1.2.2",
         show: Some(|d, n| {
             input(d, n).is_some_and(|x| INPUT_TYPES.iter().any(|(v, _)| *v == x.input_type.as_str()))
         }),
@@ -616,6 +622,7 @@ static INPUT_FIELDS: [Field; 2] = [
             }
         },
         help: "Refines the device: xen (paravirtualized), ps2 or usb; virtio since 1.3.0. A tablet needs usb (or virtio). Empty: libvirt picks one.",
+        since: "≤ 0.4.5; virtio 1.3.0",
         ..FIELD
     },
 ];

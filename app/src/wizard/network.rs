@@ -189,6 +189,7 @@ fn set_address(d: &mut Domain, n: usize, v: Option<String>) {
 
 const ADDRESS: Field = Field {
     label: "Address",
+    since: "≤ 0.4.5",
     at: At::Rel("/source/@address"),
     get: address,
     set: set_address,
@@ -207,6 +208,7 @@ static FIELDS: [Field; 11] = [
             }
         },
         help: "How the NIC reaches a network on the host. A virtual network suits hosts with dynamic or wireless networking; a bridge suits static wired hosts; user needs no privileges.",
+        since: "≤ 0.4.5",
         show: Some(|d, n| iface(d, n).is_some_and(|x| !matches!(x.source, InterfaceSource::Other { .. }))),
         ..FIELD
     },
@@ -225,6 +227,7 @@ static FIELDS: [Field; 11] = [
         },
         help: "The name of a libvirt virtual network (virsh net-list). 'default' is set up out of the box and NATs to the host's default route; DHCP and DNS are provided.",
         show: Some(|d, n| type_is(d, n, &["network"])),
+        since: "≤ 0.4.5",
         ..FIELD
     },
     Field {
@@ -242,6 +245,7 @@ static FIELDS: [Field; 11] = [
         },
         help: "A bridge device on the host with one or more of its physical NICs attached: the guest is on the LAN like a physical machine.",
         show: Some(|d, n| type_is(d, n, &["bridge"])),
+        since: "≤ 0.4.5",
         ..FIELD
     },
     Field {
@@ -274,6 +278,7 @@ static FIELDS: [Field; 11] = [
         },
         help: "The UDP or TCP port of the tunnel, the same on every guest, such as 5558.",
         show: Some(|d, n| type_is(d, n, &["mcast", "server", "client"])),
+        since: "≤ 0.4.5",
         ..FIELD
     },
     Field {
@@ -287,6 +292,7 @@ static FIELDS: [Field; 11] = [
             }
         },
         help: "Six hex pairs separated by colons, such as 52:54:00:5d:c7:9e. Leave it empty and libvirt generates one.",
+        since: "≤ 0.4.5",
         ..FIELD
     },
     Field {
@@ -318,6 +324,7 @@ static FIELDS: [Field; 11] = [
             type_is(d, n, &["network", "bridge", "ethernet"])
                 || iface(d, n).is_some_and(|x| x.target.is_some())
         }),
+        since: "≤ 0.4.5",
         ..FIELD
     },
     Field {
@@ -335,6 +342,7 @@ static FIELDS: [Field; 11] = [
             type_is(d, n, &["bridge", "ethernet"])
                 || iface(d, n).is_some_and(|x| x.script.is_some())
         }),
+        since: "0.2.1",
         ..FIELD
     },
 ];
