@@ -473,7 +473,6 @@ static FIELDS: [Field; 19] = [
         help: "Where the device's data goes on the host.",
         since: "≤ 0.4.5",
         show: Some(|d, n| char_at(d, n).is_some_and(|c| TYPES.iter().any(|(t, _)| *t == c.source.type_name()))),
-        ..FIELD
     },
     Field {
         label: "PTY path (runtime)",
@@ -491,7 +490,6 @@ static FIELDS: [Field; 19] = [
         help: "The same pty, as the 2008 console syntax wrote it on <console>. libvirt fills it in for a running guest: leave it empty.",
         show: Some(|d, n| slot(n).0 == "console" && type_is(d, n, &["pty"])),
         since: "≤ 0.4.5",
-        ..FIELD
     },
     Field {
         label: "File",
@@ -538,7 +536,6 @@ static FIELDS: [Field; 19] = [
         help: "The address to listen on (bind) or connect to.",
         show: Some(|d, n| type_is(d, n, &["tcp"])),
         since: "≤ 0.4.5",
-        ..FIELD
     },
     Field {
         label: "Port",
@@ -554,7 +551,6 @@ static FIELDS: [Field; 19] = [
         help: "The TCP port (service) to listen on or connect to.",
         show: Some(|d, n| type_is(d, n, &["tcp"])),
         since: "≤ 0.4.5",
-        ..FIELD
     },
     Field {
         label: "Protocol",
@@ -570,7 +566,6 @@ static FIELDS: [Field; 19] = [
         help: "What is spoken over the connection: raw TCP or telnet; telnets and tls since 0.8.5. The 2008 format wrote <wiremode>; vmxml writes <protocol>.",
         show: Some(|d, n| type_is(d, n, &["tcp"])),
         since: "≤ 0.4.5 as wiremode; telnets, tls 0.8.5",
-        ..FIELD
     },
     Field {
         label: "Send to host",
@@ -581,7 +576,6 @@ static FIELDS: [Field; 19] = [
         help: "Where the device sends its packets (the connect end). Lossy, as UDP is.",
         show: Some(|d, n| type_is(d, n, &["udp"])),
         since: "≤ 0.4.5",
-        ..FIELD
     },
     Field {
         label: "Send to port",
@@ -592,7 +586,6 @@ static FIELDS: [Field; 19] = [
         help: "The UDP port packets are sent to; required.",
         show: Some(|d, n| type_is(d, n, &["udp"])),
         since: "≤ 0.4.5",
-        ..FIELD
     },
     Field {
         label: "Listen on host",
@@ -603,7 +596,6 @@ static FIELDS: [Field; 19] = [
         help: "The address the device receives packets on (the bind end); optional.",
         show: Some(|d, n| type_is(d, n, &["udp"])),
         since: "≤ 0.4.5",
-        ..FIELD
     },
     Field {
         label: "Listen on port",
@@ -614,7 +606,6 @@ static FIELDS: [Field; 19] = [
         help: "The UDP port the device receives packets on.",
         show: Some(|d, n| type_is(d, n, &["udp"])),
         since: "≤ 0.4.5",
-        ..FIELD
     },
     Field {
         control: Control::Select(&SERIAL_TARGETS),

@@ -404,7 +404,6 @@ static GRAPHICS_FIELDS: [Field; 12] = [
         help: "sdl shows a window on the host's desktop; vnc starts a VNC server; spice (since 0.8.6) a SPICE server.",
         since: "≤ 0.4.5; spice 0.8.6",
         show: Some(|d, n| graphics_type_is(d, n, &["vnc", "spice", "sdl"])),
-        ..FIELD
     },
     Field {
         label: "Pick the port automatically",
@@ -415,7 +414,6 @@ static GRAPHICS_FIELDS: [Field; 12] = [
         help: "libvirt allocates a free port when the guest starts (autoport, the preferred way over port -1).",
         show: Some(remote),
         since: "≤ 0.4.5",
-        ..FIELD
     },
     Field {
         help: "The TCP port of the VNC server: display N is port 5900+N. -1 is the legacy spelling of 'pick one'.",
@@ -457,7 +455,6 @@ static GRAPHICS_FIELDS: [Field; 12] = [
         help: "The IP address the server listens on: 127.0.0.1 for this host only, 0.0.0.0 for every network.",
         show: Some(remote),
         since: "≤ 0.4.5",
-        ..FIELD
     },
     Field {
         label: "UNIX socket",
@@ -609,7 +606,6 @@ static INPUT_FIELDS: [Field; 2] = [
         show: Some(|d, n| {
             input(d, n).is_some_and(|x| INPUT_TYPES.iter().any(|(v, _)| *v == x.input_type.as_str()))
         }),
-        ..FIELD
     },
     Field {
         label: "Bus",

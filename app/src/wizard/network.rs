@@ -210,7 +210,6 @@ static FIELDS: [Field; 11] = [
         help: "How the NIC reaches a network on the host. A virtual network suits hosts with dynamic or wireless networking; a bridge suits static wired hosts; user needs no privileges.",
         since: "≤ 0.4.5",
         show: Some(|d, n| iface(d, n).is_some_and(|x| !matches!(x.source, InterfaceSource::Other { .. }))),
-        ..FIELD
     },
     Field {
         label: "Network",
@@ -228,7 +227,6 @@ static FIELDS: [Field; 11] = [
         help: "The name of a libvirt virtual network (virsh net-list). 'default' is set up out of the box and NATs to the host's default route; DHCP and DNS are provided.",
         show: Some(|d, n| type_is(d, n, &["network"])),
         since: "≤ 0.4.5",
-        ..FIELD
     },
     Field {
         label: "Bridge",
@@ -246,7 +244,6 @@ static FIELDS: [Field; 11] = [
         help: "A bridge device on the host with one or more of its physical NICs attached: the guest is on the LAN like a physical machine.",
         show: Some(|d, n| type_is(d, n, &["bridge"])),
         since: "≤ 0.4.5",
-        ..FIELD
     },
     Field {
         control: Control::Text("230.0.0.1"),
@@ -279,7 +276,6 @@ static FIELDS: [Field; 11] = [
         help: "The UDP or TCP port of the tunnel, the same on every guest, such as 5558.",
         show: Some(|d, n| type_is(d, n, &["mcast", "server", "client"])),
         since: "≤ 0.4.5",
-        ..FIELD
     },
     Field {
         label: "MAC address",
@@ -325,7 +321,6 @@ static FIELDS: [Field; 11] = [
                 || iface(d, n).is_some_and(|x| x.target.is_some())
         }),
         since: "≤ 0.4.5",
-        ..FIELD
     },
     Field {
         label: "Script",
@@ -343,7 +338,6 @@ static FIELDS: [Field; 11] = [
                 || iface(d, n).is_some_and(|x| x.script.is_some())
         }),
         since: "0.2.1",
-        ..FIELD
     },
 ];
 
