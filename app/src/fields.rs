@@ -46,22 +46,7 @@ fn FieldFrame(
             </label>
             {children()}
             {(!help.is_empty()).then(|| view! { <p class="field__help">{help}</p> })}
-            <ul class="field__messages" aria-live="polite">
-                {move || {
-                    messages()
-                        .into_iter()
-                        .map(|d| {
-                            let class = format!("field__message field__message--{}", d.severity.as_str());
-                            view! {
-                                <li class=class>
-                                    <span class="field__message-text">{d.message}</span>
-                                    <span class="field__hint">{d.hint}</span>
-                                </li>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </ul>
+            <Messages list=Signal::derive(messages) />
         </div>
     }
 }
@@ -374,42 +359,24 @@ pub fn CardHead(
     }
 }
 
-/// Diagnostics about a device that no field of its card shows: those on the device itself,
-/// on elements, and on parts kept as written. `covered` are the path suffixes the card's
-/// fields show (`/target/@dev`).
+/// Diagnostics as a live list of messages with their hints.
 #[component]
-pub fn CardMessages(path: Signal<String>, covered: &'static [&'static str]) -> impl IntoView {
-    let studio = use_studio();
-    let messages = move || {
-        let base = path.get();
-        studio
-            .diagnostics_at(&base)
+pub fn Messages(list: Signal<Vec<vmxml_core::Diagnostic>>) -> impl IntoView {
+    let items = move || {
+        list.get()
             .into_iter()
-            .filter(|d| {
-                !covered
-                    .iter()
-                    .any(|s| crate::state::path_covers(&format!("{base}{s}"), &d.path))
+            .map(|d| {
+                let class = format!("field__message field__message--{}", d.severity.as_str());
+                view! {
+                    <li class=class>
+                        <span class="field__message-text">{d.message}</span>
+                        <span class="field__hint">{d.hint}</span>
+                    </li>
+                }
             })
-            .collect::<Vec<_>>()
+            .collect_view()
     };
-    view! {
-        <ul class="field__messages" aria-live="polite">
-            {move || {
-                messages()
-                    .into_iter()
-                    .map(|d| {
-                        let class = format!("field__message field__message--{}", d.severity.as_str());
-                        view! {
-                            <li class=class>
-                                <span class="field__message-text">{d.message}</span>
-                                <span class="field__hint">{d.hint}</span>
-                            </li>
-                        }
-                    })
-                    .collect_view()
-            }}
-        </ul>
-    }
+    view! { <ul class="field__messages" aria-live="polite">{items}</ul> }
 }
 
 /// A read-only card for a device vmxml does not model: shown, never changed or dropped.
@@ -434,7 +401,7 @@ fn KeptCard(name: String, label: String, n: usize, count: Signal<usize>) -> impl
             </div>
             <p class="kept">{note}</p>
             <pre class="code kept">{xml}</pre>
-            <CardMessages path covered=&[] />
+            <Messages list=Signal::derive(move || studio.diagnostics_at(&path.get())) />
         </article>
     }
 }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use vmxml_core::Domain;
 
 use crate::fields::{
-    device_count, device_path, CardHead, CheckField, NumberField, SelectField, TextField,
+    device_count, device_path, CardHead, CheckField, Messages, NumberField, SelectField, TextField,
 };
 use crate::state::{path_covers, use_studio};
 
@@ -207,7 +207,7 @@ pub fn never_kept(_: &Domain, _: usize) -> Option<String> {
 #[component]
 fn Uncovered(base: Signal<String>, covered: Signal<Vec<String>>) -> impl IntoView {
     let studio = use_studio();
-    let messages = move || {
+    let list = Signal::derive(move || {
         let base = base.get();
         let covered = covered.get();
         studio
@@ -218,18 +218,9 @@ fn Uncovered(base: Signal<String>, covered: Signal<Vec<String>>) -> impl IntoVie
                     .iter()
                     .any(|s| path_covers(&format!("{base}{s}"), &d.path))
             })
-            .map(|d| {
-                let class = format!("field__message field__message--{}", d.severity.as_str());
-                view! {
-                    <li class=class>
-                        <span class="field__message-text">{d.message}</span>
-                        <span class="field__hint">{d.hint}</span>
-                    </li>
-                }
-            })
-            .collect_view()
-    };
-    view! { <ul class="field__messages" aria-live="polite">{messages}</ul> }
+            .collect()
+    });
+    view! { <Messages list /> }
 }
 
 #[component]
