@@ -622,7 +622,7 @@ impl Checker<'_> {
         if let Some(first) = r.alternatives().find(|&alt| selected(alt)) {
             missing.extend(pairs(first).map(|(n, _)| n).filter(|&n| !has(n) && when(n)));
         }
-        missing.sort_unstable();
+        crate::values::sort_stably_by(&mut missing, |n| u128::from(*n));
         missing.dedup();
         if missing.is_empty() {
             return;
