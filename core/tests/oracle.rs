@@ -6,8 +6,10 @@
 //! them and sets VMXML_REQUIRE_ORACLE=1, so a missing tool fails the run there. A plain
 //! `cargo test` on a machine without libvirt skips with a note.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
+
+mod common;
+use common::{base, domain, judge, out_dir, run, tools_present, HVM, XEN_HVM};
 
 use vmxml_core::devices::Device;
 use vmxml_core::domain::{Domain, DomainType};
@@ -15,60 +17,6 @@ use vmxml_core::features::{FeatureFlag, Features};
 use vmxml_core::lifecycle::LifecycleAction;
 use vmxml_core::memory::{MemorySize, MemoryUnit};
 use vmxml_core::os::{Boot, BootDevice, OsKind};
-
-fn tools_present() -> bool {
-    let ok = |c: &str| {
-        Command::new("sh")
-            .arg("-c")
-            .arg(format!("command -v {c}"))
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    let present = ok("virt-xml-validate") && ok("virsh") && ok("xmllint");
-    if !present {
-        assert!(
-            std::env::var_os("VMXML_REQUIRE_ORACLE").is_none(),
-            "virt-xml-validate, virsh and xmllint are required (Debian: libvirt-clients libxml2-utils)"
-        );
-        eprintln!("oracle: libvirt tools not installed; skipped (scripts/test.sh installs them)");
-    }
-    present
-}
-
-fn out_dir() -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("oracle");
-    std::fs::create_dir_all(&d).expect("oracle dir");
-    d
-}
-
-/// A document read from text and written back by core: the model decides every byte.
-fn domain(xml: &str) -> Domain {
-    let report = vmxml_core::check(xml);
-    let errors: Vec<String> = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| format!("{}: {}", d.code, d.message))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "vmxml reports errors on an oracle case:\n{}\n{xml}",
-        errors.join("\n")
-    );
-    report.domain.expect("oracle case is well-formed")
-}
-
-fn base(domain_type: &str, name: &str, os: &str, devices: &str) -> Domain {
-    domain(&format!(
-        "<domain type='{domain_type}'><name>{name}</name><uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid>\
-         <memory unit='MiB'>512</memory><currentMemory unit='MiB'>256</currentMemory><vcpu>2</vcpu>{os}\
-         <devices>{devices}</devices></domain>"
-    ))
-}
-
-const HVM: &str = "<os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>";
-const XEN_HVM: &str =
-    "<os><type>hvm</type><loader>/usr/lib/xen/boot/hvmloader</loader><boot dev='hd'/></os>";
 
 /// Every document the oracle judges: (file stem, domain).
 fn cases() -> Vec<(String, Domain)> {
@@ -297,28 +245,12 @@ fn cases() -> Vec<(String, Domain)> {
     cases
 }
 
-fn run(cmd: &mut Command) -> (bool, String) {
-    match cmd.output() {
-        Ok(o) => (
-            o.status.success(),
-            format!(
-                "{}{}",
-                String::from_utf8_lossy(&o.stdout),
-                String::from_utf8_lossy(&o.stderr)
-            ),
-        ),
-        Err(e) => (false, e.to_string()),
-    }
-}
-
 #[test]
 fn libvirt_accepts_what_vmxml_writes() {
     if !tools_present() {
         return;
     }
-    let dir = out_dir();
     let cases = cases();
-    let mut failures = Vec::new();
     let mut modelled_devices = 0;
     for (stem, d) in &cases {
         if let Some(devs) = &d.devices {
@@ -330,36 +262,8 @@ fn libvirt_accepts_what_vmxml_writes() {
                 modelled_devices += 1;
             }
         }
-        let xml = vmxml_core::write(d);
-        let path = dir.join(format!("{stem}.xml"));
-        std::fs::write(&path, &xml).expect("write case");
-        let (ok, out) = run(Command::new("virt-xml-validate").arg(&path).arg("domain"));
-        if !ok {
-            failures.push(format!("{stem}: virt-xml-validate: {out}\n{xml}"));
-            continue;
-        }
-        let name = d.name.clone().unwrap_or_default();
-        let (ok, out) = run(Command::new("virsh")
-            .args(["-q", "-c", "test:///default"])
-            .arg(format!("define {}; dumpxml {name}", path.display())));
-        if !ok || !out.contains("<domain") {
-            failures.push(format!("{stem}: virsh define: {out}\n{xml}"));
-            continue;
-        }
-        // What libvirt kept must read back without errors in vmxml too.
-        let back = vmxml_core::check(&out[out.find("<domain").unwrap_or(0)..]);
-        let errs: Vec<&str> = back
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| d.message.as_str())
-            .collect();
-        if !errs.is_empty() {
-            failures.push(format!(
-                "{stem}: vmxml rejects libvirt's own dumpxml: {errs:?}"
-            ));
-        }
     }
+    let failures = judge(&cases);
     println!("oracle: {} documents ({modelled_devices} devices) written by vmxml; {} rejected by libvirt", cases.len(), failures.len());
     assert!(
         failures.is_empty(),
