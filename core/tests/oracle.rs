@@ -240,6 +240,31 @@ fn cases() -> Vec<(String, Domain)> {
         ),
     );
 
+    // Beyond 2008: disk driver modes and per-device boot order, SATA CD-ROM, macvtap,
+    // PCI passthrough, the guest agent and SPICE agent channels.
+    add(
+        "modern-devices".into(),
+        domain(
+            "<domain type='kvm'><name>modern-devices</name><memory unit='GiB'>2</memory><vcpu>2</vcpu>\
+             <os><type arch='x86_64' machine='q35'>hvm</type></os><devices>\
+             <disk type='file' device='disk'><driver name='qemu' type='qcow2' cache='none' io='native' discard='unmap'/><source file='/var/lib/libvirt/images/m.qcow2'/><target dev='vda' bus='virtio'/><boot order='2'/></disk>\
+             <disk type='file' device='disk'><driver name='qemu' type='raw' cache='writeback' io='threads' discard='ignore'/><source file='/var/lib/libvirt/images/m.raw'/><target dev='sdb' bus='sata'/></disk>\
+             <disk type='file' device='disk'><driver name='qemu' type='raw' cache='directsync' io='io_uring'/><source file='/var/lib/libvirt/images/n.raw'/><target dev='vdc' bus='virtio'/></disk>\
+             <disk type='file' device='cdrom'><driver name='qemu' type='raw'/><source file='/iso/install.iso'/><target dev='sda' bus='sata'/><readonly/><boot order='1'/></disk>\
+             <interface type='network'><source network='default'/><model type='virtio'/><boot order='3'/></interface>\
+             <interface type='direct'><source dev='eth0' mode='bridge'/><model type='e1000e'/></interface>\
+             <interface type='direct'><source dev='eth1' mode='vepa'/></interface>\
+             <interface type='direct'><source dev='eth2' mode='private'/></interface>\
+             <interface type='direct'><source dev='eth3' mode='passthrough'/></interface>\
+             <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>\
+             <channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel>\
+             <channel type='pty'><target type='guestfwd' address='10.0.2.1' port='4600'/></channel>\
+             <graphics type='spice' autoport='yes'/>\
+             <hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x03' slot='0x00' function='0x0'/></source></hostdev>\
+             </devices></domain>",
+        ),
+    );
+
     // vmxml's own new-design defaults.
     add("default".into(), Domain::default());
     cases

@@ -3,7 +3,9 @@
 use proptest::prelude::*;
 
 use vmxml_core::clock::{Clock, ClockOffset};
-use vmxml_core::devices::disk::{Disk, DiskBus, DiskDevice, DiskDriver, DiskSource, DiskTarget};
+use vmxml_core::devices::disk::{
+    Disk, DiskBus, DiskCache, DiskDevice, DiskDriver, DiskSource, DiskTarget,
+};
 use vmxml_core::devices::{Device, Devices};
 use vmxml_core::domain::{Domain, DomainType};
 use vmxml_core::features::{FeatureFlag, Features};
@@ -94,15 +96,18 @@ fn disk() -> impl Strategy<Value = Disk> {
         opt((word(), opt(pick(DiskBus::ALL)))),
         any::<bool>(),
         any::<bool>(),
+        opt(1u32..100),
+        opt(pick(DiskCache::ALL)),
     )
         .prop_map(
-            |(source, device, driver, target, readonly, shareable)| Disk {
+            |(source, device, driver, target, readonly, shareable, boot_order, cache)| Disk {
                 source,
                 device,
                 driver: driver.map(|(name, driver_type)| DiskDriver {
                     name,
                     driver_type,
-                    extra: Extra::default(),
+                    cache: cache.clone(),
+                    ..Default::default()
                 }),
                 target: target.map(|(dev, bus)| DiskTarget {
                     dev,
@@ -111,6 +116,7 @@ fn disk() -> impl Strategy<Value = Disk> {
                 }),
                 readonly,
                 shareable,
+                boot_order,
                 extra: Extra::default(),
             },
         )

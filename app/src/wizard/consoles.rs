@@ -1,10 +1,10 @@
-//! Consoles, serial and parallel ports: character devices (`<serial>`, `<console>`,
-//! `<parallel>`), where each one's data goes on the host, and the channels vmxml keeps as
-//! written.
+//! Consoles, serial and parallel ports and channels: character devices (`<serial>`,
+//! `<console>`, `<parallel>`, `<channel>`), where each one's data goes on the host.
 
 use leptos::prelude::*;
 use vmxml_core::devices::chardev::{
-    CharDevice, CharKind, CharProtocol, CharSource, SourceMode, UdpEndpoint,
+    CharDevice, CharKind, CharProtocol, CharSource, SourceMode, UdpEndpoint, GUEST_AGENT_CHANNEL,
+    SPICE_AGENT_CHANNEL,
 };
 use vmxml_core::devices::Device;
 use vmxml_core::node::Extra;
@@ -12,9 +12,8 @@ use vmxml_core::os::OsKind;
 use vmxml_core::{Domain, DomainType};
 
 use super::Group;
-use crate::fields::{device_at, device_at_mut, device_count, KeptDevices};
+use crate::fields::{device_at, device_at_mut};
 use crate::form::{never_kept, Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
-use crate::state::use_studio;
 
 const TYPES: [(&str, &str); 9] = [
     ("pty", "pty: a pseudo TTY"),
@@ -26,6 +25,14 @@ const TYPES: [(&str, &str); 9] = [
     ("stdio", "stdio: the domain's log"),
     ("vc", "vc: virtual console"),
     ("null", "null: discarded"),
+];
+
+/// What a channel's data goes through: the types guest agents use, and a pty.
+const CHANNEL_TYPES: [(&str, &str); 4] = [
+    ("unix", "unix: a UNIX socket (the QEMU guest agent)"),
+    ("spicevmc", "spicevmc: through the SPICE connection"),
+    ("pty", "pty: a pseudo TTY"),
+    ("tcp", "tcp: TCP client or server"),
 ];
 
 const MODES: [(&str, &str); 3] = [
@@ -232,6 +239,7 @@ pub(super) fn set_char_type(d: &mut Domain, name: &str, n: usize, t: &str) {
         },
         "stdio" => CharSource::Stdio,
         "vc" => CharSource::Vc,
+        "spicevmc" => CharSource::SpiceVmc,
         _ => CharSource::Null,
     };
 }
@@ -240,6 +248,7 @@ fn label_of(name: &str) -> &'static str {
     match name {
         "serial" => "Serial port",
         "parallel" => "Parallel port",
+        "channel" => "Channel",
         _ => "Console",
     }
 }
@@ -266,18 +275,24 @@ fn title(c: &CharDevice, name: &str, n: usize) -> String {
     };
     let target = match (&c.target_type, name) {
         (Some(t), "console") => format!(" ({t})"),
+        (_, "channel") => match c.target_name.as_deref() {
+            Some(GUEST_AGENT_CHANNEL) => " (QEMU guest agent)".to_string(),
+            Some(SPICE_AGENT_CHANNEL) => " (SPICE agent)".to_string(),
+            Some(other) => format!(" ({other})"),
+            None => String::new(),
+        },
         _ => String::new(),
     };
     format!("{} {}: {source}{target}", label_of(name), n + 1)
 }
 
-// The three kinds share one table of fields, so a field's index tells the kind apart: the
+// The four kinds share one table of fields, so a field's index tells the kind apart: the
 // card passes `n + KIND_STRIDE * k` for the k-th kind of `KINDS`.
-const KINDS: [&str; 3] = ["serial", "console", "parallel"];
+const KINDS: [&str; 4] = ["serial", "console", "parallel", "channel"];
 const KIND_STRIDE: usize = 1 << 24;
 
 fn slot(n: usize) -> (&'static str, usize) {
-    (KINDS[(n / KIND_STRIDE).min(2)], n % KIND_STRIDE)
+    (KINDS[(n / KIND_STRIDE).min(3)], n % KIND_STRIDE)
 }
 
 fn char_at(d: &Domain, n: usize) -> Option<&CharDevice> {
@@ -422,6 +437,22 @@ const SERIAL_TARGETS: [(&str, &str); 8] = [
     ("isa-debug", "isa-debug"),
 ];
 
+const CHANNEL_TARGETS: [(&str, &str); 4] = [
+    ("", "(not set)"),
+    ("virtio", "virtio: a named virtio-serial port"),
+    ("guestfwd", "guestfwd: a guest TCP address forwarded"),
+    ("xen", "xen"),
+];
+
+const CHANNEL_NAMES: [(&str, &str); 3] = [
+    ("", "(chosen by libvirt)"),
+    (
+        GUEST_AGENT_CHANNEL,
+        "org.qemu.guest_agent.0: QEMU guest agent",
+    ),
+    (SPICE_AGENT_CHANNEL, "com.redhat.spice.0: SPICE agent"),
+];
+
 const CONSOLE_TARGETS: [(&str, &str); 9] = [
     ("", "(chosen by libvirt)"),
     ("serial", "serial"),
@@ -460,7 +491,7 @@ const TARGET_TYPE: Field = Field {
     ..FIELD
 };
 
-static FIELDS: [Field; 19] = [
+static FIELDS: [Field; 22] = [
     Field {
         label: "Type",
         at: At::Rel("/@type"),
@@ -472,7 +503,20 @@ static FIELDS: [Field; 19] = [
         },
         help: "Where the device's data goes on the host.",
         since: "≤ 0.4.5",
-        show: Some(|d, n| char_at(d, n).is_some_and(|c| TYPES.iter().any(|(t, _)| *t == c.source.type_name()))),
+        show: Some(|d, n| slot(n).0 != "channel" && char_at(d, n).is_some_and(|c| TYPES.iter().any(|(t, _)| *t == c.source.type_name()))),
+    },
+    Field {
+        label: "Type",
+        at: At::Rel("/@type"),
+        control: Control::Select(&CHANNEL_TYPES),
+        get: |d, n| char_at(d, n).map(|c| c.source.type_name().to_string()),
+        set: |d, n, v| {
+            let (name, k) = slot(n);
+            set_char_type(d, name, k, v.as_deref().unwrap_or("unix"))
+        },
+        help: "How the channel reaches the host: the guest agent uses a unix socket that libvirt creates; SPICE's agent goes through the SPICE connection.",
+        since: "0.7.5; spicevmc 0.8.8",
+        show: Some(|d, n| slot(n).0 == "channel" && char_at(d, n).is_some_and(|c| CHANNEL_TYPES.iter().any(|(t, _)| *t == c.source.type_name()))),
     },
     Field {
         label: "PTY path (runtime)",
@@ -629,6 +673,23 @@ static FIELDS: [Field; 19] = [
         ..TARGET_TYPE
     },
     Field {
+        control: Control::Select(&CHANNEL_TARGETS),
+        help: "virtio: a named port the guest opens (the guest agent, SPICE's agent); guestfwd: a TCP address inside the guest's user network forwarded to this device.",
+        since: "0.7.5",
+        show: Some(|_, n| slot(n).0 == "channel"),
+        ..TARGET_TYPE
+    },
+    Field {
+        label: "Channel name",
+        at: At::Rel("/target/@name"),
+        control: Control::Select(&CHANNEL_NAMES),
+        get: |d, n| char_at(d, n)?.target_name.clone(),
+        set: |d, n, v| edit(d, n, |c| c.target_name = v),
+        help: "The port name the guest looks for. The QEMU guest agent (qemu-guest-agent in the guest) lets virsh shut down, freeze filesystems and read IP addresses; SPICE's agent gives clipboard sharing and display resizing.",
+        since: "0.7.5",
+        show: Some(|d, n| slot(n).0 == "channel" && char_at(d, n).is_some_and(|c| c.target_type.as_deref() == Some("virtio"))),
+    },
+    Field {
         label: "Target port",
         at: At::Rel("/target/@port"),
         control: Control::Number(Some(0), None),
@@ -642,7 +703,10 @@ static FIELDS: [Field; 19] = [
         },
         help: "The guest device's port number, counted from 0 today (the 2008 format counted from 1). Usually there is one console and up to 2 serial or parallel ports. Empty: libvirt numbers it.",
         since: "≤ 0.4.5",
-        ..FIELD
+        show: Some(|d, n| {
+            slot(n).0 != "channel"
+                || char_at(d, n).is_some_and(|c| c.target_type.as_deref() == Some("guestfwd"))
+        }),
     },
 ];
 
@@ -651,9 +715,10 @@ fn kind_note(d: &Domain, n: usize) -> Option<String> {
         CharSource::Stdio => "No input; output goes to the domain's log file.".into(),
         CharSource::Vc => "A virtual console on the graphical framebuffer, reached with a hotkey such as ctrl+alt+3.".into(),
         CharSource::Null => "Connected to the void: no input ever comes, output is discarded.".into(),
+        CharSource::SpiceVmc => "Carried inside the SPICE connection: the guest needs SPICE graphics.".into(),
         CharSource::Other { .. } => {
             let t = char_at(d, n)?.source.type_name();
-            format!("Type '{t}' is kept as is: vmxml models pty, file, dev, tcp, udp, unix, stdio, vc and null, so this device's source is written back exactly as it was.")
+            format!("Type '{t}' is kept as is: vmxml models pty, file, dev, tcp, udp, unix, stdio, vc, null and spicevmc, so this device's source is written back exactly as it was.")
         }
         _ => return None,
     })
@@ -708,11 +773,31 @@ static ADD_PARALLEL: [Add; 1] = [Add {
     testid: "add-parallel",
     add: |d| add_char(d, CharKind::Parallel),
 }];
+static CHANNEL: DeviceKind = DeviceKind {
+    name: "channel",
+    what: "channel",
+    slot: 3 * KIND_STRIDE,
+    ..CHAR
+};
+static ADD_CHANNEL: [Add; 2] = [
+    Add {
+        label: "Add guest agent channel",
+        testid: "add-guest-agent",
+        add: |d| {
+            d.devices_mut().add(Device::Char(CharDevice::guest_agent()));
+        },
+    },
+    Add {
+        label: "Add SPICE agent channel",
+        testid: "add-spice-agent",
+        add: |d| {
+            d.devices_mut().add(Device::Char(CharDevice::spice_agent()));
+        },
+    },
+];
 
 #[component]
 pub fn Consoles() -> impl IntoView {
-    let studio = use_studio();
-    let kept = Memo::new(move |_| studio.domain.with(|d| device_count(d, "channel") > 0));
     view! {
         <p class="group__intro">"Consoles, serial ports and parallel ports are all character devices: the guest sees a port, and its data goes somewhere on the host."</p>
         <Group title="Serial ports">
@@ -724,11 +809,9 @@ pub fn Consoles() -> impl IntoView {
         <Group title="Parallel ports">
             <DeviceList kind=&PARALLEL adds=&ADD_PARALLEL />
         </Group>
-        {move || kept.get().then(|| view! {
-            <Group title="Kept as is" intro="Channels vmxml does not model. They stay in the design unchanged.">
-                <KeptDevices name="channel" label="Channel" />
-            </Group>
-        })}
+        <Group title="Channels" intro="Named host-guest channels: the QEMU guest agent (clean shutdown, filesystem freeze for snapshots, guest IP addresses in virsh domifaddr) and SPICE's agent (clipboard, display resizing).">
+            <DeviceList kind=&CHANNEL adds=&ADD_CHANNEL />
+        </Group>
     }
 }
 
@@ -788,6 +871,19 @@ mod tests {
             ]
         );
         assert_eq!(problems(&d), Vec::<String>::new());
+    }
+
+    #[test]
+    fn added_channels_are_valid_and_switch() {
+        let mut d = Domain::default();
+        d.devices_mut().add(Device::Char(CharDevice::guest_agent()));
+        assert_eq!(problems(&d), Vec::<String>::new());
+        set_char_type(&mut d, "channel", 0, "spicevmc");
+        assert_eq!(
+            chardev(&d, "channel", 0).map(|c| c.source.type_name()),
+            Some("spicevmc")
+        );
+        assert_eq!(slot(3 * KIND_STRIDE + 2), ("channel", 2));
     }
 
     #[test]

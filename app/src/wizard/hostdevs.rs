@@ -2,7 +2,7 @@
 //! host devices vmxml keeps as written (PCI, SCSI, mediated devices, USB redirection).
 
 use leptos::prelude::*;
-use vmxml_core::devices::hostdev::{Hostdev, HostdevSource, UsbAddress};
+use vmxml_core::devices::hostdev::{Hostdev, HostdevSource, PciAddress, UsbAddress};
 use vmxml_core::devices::Device;
 use vmxml_core::Domain;
 
@@ -102,6 +102,22 @@ fn title(h: &Hostdev, n: usize) -> String {
                 false => format!("USB device {}: {}", n + 1, parts.join(", ")),
             }
         }
+        HostdevSource::Pci { address, .. } => {
+            let at = address.as_ref().map(|a| {
+                let part = |v: &Option<String>| v.as_deref().unwrap_or("?").to_string();
+                format!(
+                    "{}:{}:{}.{}",
+                    part(&a.domain),
+                    part(&a.bus),
+                    part(&a.slot),
+                    part(&a.function)
+                )
+            });
+            match at {
+                Some(at) => format!("PCI device {}: {at}", n + 1),
+                None => format!("PCI device {}", n + 1),
+            }
+        }
         HostdevSource::Other { hostdev_type } => format!(
             "Host device {}: {} (kept as is)",
             n + 1,
@@ -121,8 +137,41 @@ fn usb_id(h: &Hostdev, vendor_id: bool) -> Option<String> {
                 product.clone()
             }
         }
-        HostdevSource::Other { .. } => None,
+        HostdevSource::Pci { .. } | HostdevSource::Other { .. } => None,
     }
+}
+
+/// One of the four numbers of a PCI device's host address (0 domain, 1 bus, 2 slot, 3
+/// function).
+fn pci_part(h: &Hostdev, part: usize) -> Option<String> {
+    match &h.source {
+        HostdevSource::Pci {
+            address: Some(a), ..
+        } => [&a.domain, &a.bus, &a.slot, &a.function]
+            .get(part)
+            .and_then(|v| (*v).clone()),
+        _ => None,
+    }
+}
+
+fn set_pci_part(h: &mut Hostdev, part: usize, v: Option<String>) {
+    if let HostdevSource::Pci { address, .. } = &mut h.source {
+        let a = address.get_or_insert_with(PciAddress::default);
+        if let Some(slot) = [&mut a.domain, &mut a.bus, &mut a.slot, &mut a.function]
+            .into_iter()
+            .nth(part)
+        {
+            *slot = v;
+        }
+    }
+}
+
+fn is_pci(d: &Domain, n: usize) -> bool {
+    hostdev(d, n).is_some_and(|h| matches!(h.source, HostdevSource::Pci { .. }))
+}
+
+fn is_usb_or_pci(d: &Domain, n: usize) -> bool {
+    is_usb(d, n) || is_pci(d, n)
 }
 
 fn set_usb_id(h: &mut Hostdev, vendor_id: bool, v: Option<String>) {
@@ -184,7 +233,13 @@ const USB: Field = Field {
     ..FIELD
 };
 
-static FIELDS: [Field; 5] = [
+const PCI: Field = Field {
+    since: "0.4.4",
+    show: Some(is_pci),
+    ..FIELD
+};
+
+static FIELDS: [Field; 9] = [
     Field {
         label: "Vendor id",
         at: At::Rel("/source/vendor"),
@@ -229,7 +284,43 @@ static FIELDS: [Field; 5] = [
         set: |d, n, v| edit(d, n, |h| h.managed = v.map(|_| true)),
         help: "libvirt detaches the device from its host driver before the guest starts and gives it back afterwards. It matters for PCI devices; USB devices are passed through as they are.",
         since: "",
-        show: Some(is_usb),
+        show: Some(is_usb_or_pci),
+    },
+    Field {
+        label: "PCI domain",
+        at: At::Rel("/source/address/@domain"),
+        control: Control::Text("0x0000"),
+        get: |d, n| pci_part(hostdev(d, n)?, 0),
+        set: |d, n, v| edit(d, n, |h| set_pci_part(h, 0, v)),
+        help: "The first part of the address lspci -D prints (0000:03:00.0), with 0x: usually 0x0000.",
+        ..PCI
+    },
+    Field {
+        label: "PCI bus",
+        at: At::Rel("/source/address/@bus"),
+        control: Control::Text("0x03"),
+        get: |d, n| pci_part(hostdev(d, n)?, 1),
+        set: |d, n, v| edit(d, n, |h| set_pci_part(h, 1, v)),
+        help: "The bus, the second part of 0000:03:00.0, in hexadecimal with 0x (at most 0xff).",
+        ..PCI
+    },
+    Field {
+        label: "PCI slot",
+        at: At::Rel("/source/address/@slot"),
+        control: Control::Text("0x00"),
+        get: |d, n| pci_part(hostdev(d, n)?, 2),
+        set: |d, n, v| edit(d, n, |h| set_pci_part(h, 2, v)),
+        help: "The slot, the third part of 0000:03:00.0 (at most 0x1f).",
+        ..PCI
+    },
+    Field {
+        label: "PCI function",
+        at: At::Rel("/source/address/@function"),
+        control: Control::Text("0x0"),
+        get: |d, n| pci_part(hostdev(d, n)?, 3),
+        set: |d, n, v| edit(d, n, |h| set_pci_part(h, 3, v)),
+        help: "The function, after the dot in 0000:03:00.0 (0 to 7). A GPU's audio function is a separate device: add it too.",
+        ..PCI
     },
 ];
 
@@ -241,25 +332,64 @@ static HOSTDEV: DeviceKind = DeviceKind {
     fields: &FIELDS,
     note: |d, n| {
         match &hostdev(d, n)?.source {
-        HostdevSource::Usb { .. } => None,
+        HostdevSource::Usb { .. } | HostdevSource::Pci { .. } => None,
         HostdevSource::Other { hostdev_type: Some(t) } => Some(format!("Type '{t}' is kept as is: vmxml models USB host devices, so this device is written back exactly as it was.")),
         HostdevSource::Other { hostdev_type: None } => Some("This host device has no type; it is kept as written.".into()),
     }
     },
     kept: |d, n| {
         let h = hostdev(d, n)?;
-        (!matches!(h.source, HostdevSource::Usb { .. })).then(|| element_text(&h.write()))
+        (!matches!(
+            h.source,
+            HostdevSource::Usb { .. } | HostdevSource::Pci { .. }
+        ))
+        .then(|| element_text(&h.write()))
     },
 };
 
-static ADDS: [Add; 1] = [Add {
-    label: "Add USB device",
-    testid: "add-usb",
-    add: |d| {
-        let x = new_usb(d);
-        d.devices_mut().add(Device::Hostdev(x));
+static ADDS: [Add; 2] = [
+    Add {
+        label: "Add USB device",
+        testid: "add-usb",
+        add: |d| {
+            let x = new_usb(d);
+            d.devices_mut().add(Device::Hostdev(x));
+        },
     },
-}];
+    Add {
+        label: "Add PCI device",
+        testid: "add-pci",
+        add: |d| {
+            let x = new_pci(d);
+            d.devices_mut().add(Device::Hostdev(x));
+        },
+    },
+];
+
+/// What "Add PCI device" adds: the first bus from 0000:03:00.0 up that no PCI hostdev
+/// uses yet, to replace with what lspci -D shows.
+pub(super) fn new_pci(d: &Domain) -> Hostdev {
+    let used: Vec<[u64; 4]> = d
+        .devices
+        .iter()
+        .flat_map(|x| x.list.iter())
+        .filter_map(|dev| match dev {
+            Device::Hostdev(Hostdev {
+                source:
+                    HostdevSource::Pci {
+                        address: Some(a), ..
+                    },
+                ..
+            }) => a.numbers(),
+            _ => None,
+        })
+        .collect();
+    let bus = (3u64..0xff)
+        .find(|b| !used.contains(&[0, *b, 0, 0]))
+        .unwrap_or(3);
+    let address = PciAddress::from_lspci(&format!("0000:{bus:02x}:00.0")).unwrap_or_default();
+    Hostdev::pci(address)
+}
 
 #[component]
 pub fn HostDevices() -> impl IntoView {
@@ -274,7 +404,7 @@ pub fn HostDevices() -> impl IntoView {
         })
     });
     view! {
-        <Group title="USB devices" intro="USB devices attached to the host can be passed through to the guest; for USB, mode is always subsystem and type is usb. Pick the device by its vendor and product ids, or by its bus and device numbers on the host: lsusb shows both.">
+        <Group title="USB and PCI devices" intro="Devices of the host can be passed through to the guest. Pick a USB device by its vendor and product ids, or by its bus and device numbers on the host (lsusb shows both); a PCI device (a GPU, a NIC, an NVMe drive) by the address lspci -D shows. PCI passthrough needs the IOMMU turned on in the host's firmware and kernel.">
             <DeviceList kind=&HOSTDEV adds=&ADDS />
         </Group>
         {move || kept.get().then(|| view! {

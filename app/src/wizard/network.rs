@@ -2,7 +2,7 @@
 //! host.
 
 use leptos::prelude::*;
-use vmxml_core::devices::interface::{Interface, InterfaceSource};
+use vmxml_core::devices::interface::{DirectMode, Interface, InterfaceSource};
 use vmxml_core::devices::Device;
 use vmxml_core::node::Extra;
 use vmxml_core::values::mac_from;
@@ -15,14 +15,23 @@ use crate::state::random_bytes;
 
 const KIND: &str = "interface";
 
-const TYPES: [(&str, &str); 7] = [
+const TYPES: [(&str, &str); 8] = [
     ("network", "network: libvirt virtual network"),
     ("bridge", "bridge: host bridge to the LAN"),
+    ("direct", "direct: macvtap on a host NIC"),
     ("user", "user: userspace SLIRP (NAT)"),
     ("ethernet", "ethernet: tap device, script"),
     ("mcast", "mcast: multicast tunnel"),
     ("server", "server: TCP tunnel server"),
     ("client", "client: TCP tunnel client"),
+];
+
+const DIRECT_MODES: [(&str, &str); 5] = [
+    ("", "(vepa, the default)"),
+    ("bridge", "bridge: guests on this NIC see each other"),
+    ("vepa", "vepa: all traffic through the switch"),
+    ("private", "private: guests isolated"),
+    ("passthrough", "passthrough: the whole NIC (SR-IOV VF)"),
 ];
 
 const MODELS: [(&str, &str); 8] = [
@@ -110,6 +119,12 @@ pub(super) fn set_interface_type(i: &mut Interface, t: &str) {
             extra: Extra::default(),
         },
         ("ethernet", _) => InterfaceSource::Ethernet,
+        ("direct", s @ InterfaceSource::Direct { .. }) => s,
+        ("direct", _) => InterfaceSource::Direct {
+            dev: Some("eth0".into()),
+            mode: Some(DirectMode::Bridge),
+            extra: Extra::default(),
+        },
         ("mcast", _) => InterfaceSource::Mcast {
             address,
             port,
@@ -137,6 +152,9 @@ fn title(i: &Interface, n: usize) -> String {
         }
         InterfaceSource::Bridge { bridge, .. } => {
             format!("bridge {}", bridge.as_deref().unwrap_or(""))
+        }
+        InterfaceSource::Direct { dev, .. } => {
+            format!("direct {}", dev.as_deref().unwrap_or(""))
         }
         InterfaceSource::Mcast { address, port, .. }
         | InterfaceSource::Server { address, port, .. }
@@ -196,7 +214,7 @@ const ADDRESS: Field = Field {
     ..FIELD
 };
 
-static FIELDS: [Field; 11] = [
+static FIELDS: [Field; 14] = [
     Field {
         label: "Type",
         at: At::Rel("/@type"),
@@ -244,6 +262,40 @@ static FIELDS: [Field; 11] = [
         help: "A bridge device on the host with one or more of its physical NICs attached: the guest is on the LAN like a physical machine.",
         show: Some(|d, n| type_is(d, n, &["bridge"])),
         since: "≤ 0.4.5",
+    },
+    Field {
+        label: "Host NIC",
+        at: At::Rel("/source/@dev"),
+        control: Control::Text("eth0"),
+        get: |d, n| match &iface(d, n)?.source {
+            InterfaceSource::Direct { dev, .. } => dev.clone(),
+            _ => None,
+        },
+        set: |d, n, v| {
+            if let Some(InterfaceSource::Direct { dev, .. }) = iface_mut(d, n).map(|x| &mut x.source) {
+                *dev = v
+            }
+        },
+        help: "The host's physical NIC the guest shares through macvtap (ip link lists them). No bridge to set up; the host itself cannot reach the guest this way.",
+        show: Some(|d, n| type_is(d, n, &["direct"])),
+        since: "0.7.7",
+    },
+    Field {
+        label: "macvtap mode",
+        at: At::Rel("/source/@mode"),
+        control: Control::Select(&DIRECT_MODES),
+        get: |d, n| match &iface(d, n)?.source {
+            InterfaceSource::Direct { mode, .. } => mode.as_ref().map(|m| m.as_str().to_string()),
+            _ => None,
+        },
+        set: |d, n, v| {
+            if let Some(InterfaceSource::Direct { mode, .. }) = iface_mut(d, n).map(|x| &mut x.source) {
+                *mode = v.map(|v| DirectMode::parse(&v))
+            }
+        },
+        help: "bridge lets guests on the same NIC talk to each other; vepa sends everything to the switch; private isolates guests; passthrough gives the guest the whole device.",
+        show: Some(|d, n| type_is(d, n, &["direct"])),
+        since: "0.7.7; passthrough 0.9.2",
     },
     Field {
         control: Control::Text("230.0.0.1"),
@@ -301,7 +353,21 @@ static FIELDS: [Field; 11] = [
                 x.model = v
             }
         },
-        help: "The network card the guest sees, for hypervisors that emulate several; qemu -net nic,model=? lists QEMU's.",
+        help: "The network card the guest sees, for hypervisors that emulate several: virtio is fastest (Windows needs the virtio-win drivers); e1000e works everywhere.",
+        ..FIELD
+    },
+    Field {
+        label: "Boot order",
+        at: At::Rel("/boot/@order"),
+        control: Control::Number(Some(1), Some(999)),
+        get: |d, n| iface(d, n)?.boot_order.map(|o| o.to_string()),
+        set: |d, n, v| {
+            if let Some(x) = iface_mut(d, n) {
+                x.boot_order = v.and_then(|v| v.parse().ok())
+            }
+        },
+        help: "Boot from the network (PXE) through this NIC, at this place in the boot order. Per-device boot order replaces the boot devices of the OS page.",
+        since: "0.8.8",
         ..FIELD
     },
     // Target and script: shown where the type uses them, and whenever they hold a value.
@@ -349,7 +415,7 @@ static INTERFACE: DeviceKind = DeviceKind {
     fields: &FIELDS,
     note: |d, n| {
         match &iface(d, n)?.source {
-        InterfaceSource::Other { interface_type } => Some(format!("Type '{interface_type}' is kept as is: vmxml models network, bridge, user, ethernet, mcast, server and client, so this interface's source is written back exactly as it was.")),
+        InterfaceSource::Other { interface_type } => Some(format!("Type '{interface_type}' is kept as is: vmxml models network, bridge, direct, user, ethernet, mcast, server and client, so this interface's source is written back exactly as it was.")),
         _ => None,
     }
     },

@@ -2,7 +2,9 @@
 //! as written (controllers, filesystems).
 
 use leptos::prelude::*;
-use vmxml_core::devices::disk::{Disk, DiskBus, DiskDevice, DiskDriver, DiskSource, DiskTarget};
+use vmxml_core::devices::disk::{
+    Disk, DiskBus, DiskCache, DiskDevice, DiskDiscard, DiskDriver, DiskIo, DiskSource, DiskTarget,
+};
 use vmxml_core::devices::Device;
 use vmxml_core::node::Extra;
 use vmxml_core::os::OsKind;
@@ -87,7 +89,7 @@ fn target_mut(x: &mut Disk) -> &mut DiskTarget {
 fn set_driver(x: &mut Disk, f: impl FnOnce(&mut DiskDriver)) {
     let driver = x.driver.get_or_insert_with(DiskDriver::default);
     f(driver);
-    if driver.name.is_none() && driver.driver_type.is_none() && driver.extra.is_empty() {
+    if driver.is_empty() {
         x.driver = None;
     }
 }
@@ -216,7 +218,7 @@ pub(super) fn new_cdrom(d: &Domain) -> Disk {
     let driver = (!is_xen(d)).then(|| DiskDriver {
         name: Some("qemu".into()),
         driver_type: Some("raw".into()),
-        extra: Extra::default(),
+        ..Default::default()
     });
     Disk {
         source: DiskSource::File {
@@ -228,6 +230,7 @@ pub(super) fn new_cdrom(d: &Domain) -> Disk {
         target: Some(target_for(d, &cdrom_bus(d))),
         readonly: true,
         shareable: false,
+        boot_order: None,
         extra: Extra::default(),
     }
 }
@@ -444,6 +447,99 @@ const DRIVER_TYPE: Field = Field {
     ..FIELD
 };
 
+const CACHES: [(&str, &str); 7] = [
+    ("", "(the hypervisor's default)"),
+    ("none", "none: no host cache (recommended for local images)"),
+    ("writeback", "writeback: host cache, flushes honoured"),
+    ("writethrough", "writethrough: host cache for reads only"),
+    (
+        "directsync",
+        "directsync: no host cache, every write synced",
+    ),
+    ("unsafe", "unsafe: ignores flushes (scratch disks only)"),
+    ("default", "default"),
+];
+
+const IO_MODES: [(&str, &str); 4] = [
+    ("", "(the hypervisor's default)"),
+    ("native", "native: Linux AIO (with cache none)"),
+    ("io_uring", "io_uring"),
+    ("threads", "threads: a thread pool"),
+];
+
+const DISCARDS: [(&str, &str); 3] = [
+    ("", "(ignore, the default)"),
+    ("unmap", "unmap: the guest's TRIM frees space in the image"),
+    ("ignore", "ignore"),
+];
+
+const CACHE: Field = Field {
+    label: "Cache",
+    at: At::Rel("/driver/@cache"),
+    control: Control::Select(&CACHES),
+    get: |d, n| disk(d, n)?.driver.as_ref()?.cache.as_ref().map(|v| v.as_str().to_string()),
+    set: |d, n, v| {
+        if let Some(x) = disk_mut(d, n) {
+            set_driver(x, |dr| dr.cache = v.map(|v| DiskCache::parse(&v)))
+        }
+    },
+    help: "How the host's page cache sits between the guest and the image. none bypasses it: the guest's own cache does the work and data survives a host crash.",
+    since: "0.6.0; directsync 0.9.5; unsafe 0.9.7",
+    ..FIELD
+};
+
+const IO: Field = Field {
+    label: "I/O mode",
+    at: At::Rel("/driver/@io"),
+    control: Control::Select(&IO_MODES),
+    get: |d, n| {
+        disk(d, n)?
+            .driver
+            .as_ref()?
+            .io
+            .as_ref()
+            .map(|v| v.as_str().to_string())
+    },
+    set: |d, n, v| {
+        if let Some(x) = disk_mut(d, n) {
+            set_driver(x, |dr| dr.io = v.map(|v| DiskIo::parse(&v)))
+        }
+    },
+    help: "How QEMU submits I/O to the host. native needs cache none or directsync.",
+    since: "0.8.8; io_uring 6.3.0",
+    ..FIELD
+};
+
+const DISCARD: Field = Field {
+    label: "Discard",
+    at: At::Rel("/driver/@discard"),
+    control: Control::Select(&DISCARDS),
+    get: |d, n| disk(d, n)?.driver.as_ref()?.discard.as_ref().map(|v| v.as_str().to_string()),
+    set: |d, n, v| {
+        if let Some(x) = disk_mut(d, n) {
+            set_driver(x, |dr| dr.discard = v.map(|v| DiskDiscard::parse(&v)))
+        }
+    },
+    help: "Whether the guest's discard (TRIM) requests are passed to the image, so a thin qcow2 shrinks back.",
+    since: "1.0.6",
+    ..FIELD
+};
+
+const DISK_BOOT: Field = Field {
+    label: "Boot order",
+    at: At::Rel("/boot/@order"),
+    control: Control::Number(Some(1), Some(999)),
+    get: |d, n| disk(d, n)?.boot_order.map(|o| o.to_string()),
+    set: |d, n, v| {
+        if let Some(x) = disk_mut(d, n) {
+            x.boot_order = v.and_then(|v| v.parse().ok())
+        }
+    },
+    help: "This disk's place in the boot order, 1 first. Per-device boot order replaces the boot devices of the OS page: use one or the other.",
+    since: "0.8.8",
+    ..FIELD
+};
+
 const READONLY: Field = Field {
     label: "Read-only",
     at: At::Rel("/readonly"),
@@ -474,7 +570,7 @@ const SHAREABLE: Field = Field {
     ..FIELD
 };
 
-static FIELDS: [Field; 10] = [
+static FIELDS: [Field; 14] = [
     TYPE,
     DEVICE,
     FILE,
@@ -483,6 +579,10 @@ static FIELDS: [Field; 10] = [
     BUS,
     DRIVER,
     DRIVER_TYPE,
+    CACHE,
+    IO,
+    DISCARD,
+    DISK_BOOT,
     READONLY,
     SHAREABLE,
 ];

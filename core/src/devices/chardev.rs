@@ -1,6 +1,6 @@
-//! `<serial>`, `<parallel>` and `<console>`: character devices. Also the char source rules,
-//! shared with the devices that embed a char source and that vmxml keeps as written
-//! (`<channel>`, `<redirdev>`, an rng's `<backend>`, a passthrough `<smartcard>`).
+//! `<serial>`, `<parallel>`, `<console>` and `<channel>`: character devices. Also the char
+//! source rules, shared with the devices that embed a char source and that vmxml keeps as
+//! written (`<redirdev>`, an rng's `<backend>`, a passthrough `<smartcard>`).
 
 use serde::{Deserialize, Serialize};
 
@@ -12,11 +12,13 @@ use crate::values::choice_hint;
 use crate::xml::Element;
 
 value_enum!(
-    /// Which of the three elements a char device is written as.
+    /// Which element a char device is written as.
     CharKind {
         Serial = "serial",
         Parallel = "parallel",
         Console = "console",
+        /// A named host-guest channel: the QEMU guest agent, SPICE's agent, a guestfwd.
+        Channel = "channel",
     }
 );
 
@@ -78,6 +80,14 @@ pub const SERIAL_TARGET_TYPES: &[&str] = &[
 pub const CONSOLE_TARGET_TYPES: &[&str] = &[
     "serial", "virtio", "xen", "uml", "lxc", "openvz", "sclp", "sclplm",
 ];
+
+/// `<target type=...>` values libvirt accepts on a `<channel>`.
+pub const CHANNEL_TARGET_TYPES: &[&str] = &["guestfwd", "virtio", "xen"];
+
+/// The virtio channel name the QEMU guest agent listens on.
+pub const GUEST_AGENT_CHANNEL: &str = "org.qemu.guest_agent.0";
+/// The virtio channel name SPICE's guest agent (vdagent) uses.
+pub const SPICE_AGENT_CHANNEL: &str = "com.redhat.spice.0";
 
 /// One `<source>` of a UDP char device.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,8 +166,10 @@ pub enum CharSource {
         #[serde(default, skip_serializing_if = "Extra::is_empty")]
         extra: Extra,
     },
-    /// A type vmxml does not model (pipe, spicevmc, spiceport, nmdm, ...): its `<source>`
-    /// elements stay in the device's extras, as written.
+    /// `type='spicevmc'`: tunnelled through the SPICE connection (the SPICE agent channel).
+    SpiceVmc,
+    /// A type vmxml does not model (pipe, spiceport, nmdm, ...): its `<source>` elements
+    /// stay in the device's extras, as written.
     Other { char_type: String },
 }
 
@@ -177,6 +189,7 @@ impl CharSource {
             CharSource::Tcp { .. } => "tcp",
             CharSource::Udp { .. } => "udp",
             CharSource::Unix { .. } => "unix",
+            CharSource::SpiceVmc => "spicevmc",
             CharSource::Other { char_type } => char_type,
         }
     }
@@ -247,9 +260,11 @@ impl CharSource {
                     .chain(connect.iter().map(|c| endpoint(c, connect_mode)))
                     .collect();
             }
-            CharSource::Stdio | CharSource::Vc | CharSource::Null | CharSource::Other { .. } => {
-                None
-            }
+            CharSource::Stdio
+            | CharSource::Vc
+            | CharSource::Null
+            | CharSource::SpiceVmc
+            | CharSource::Other { .. } => None,
         };
         source.into_iter().collect()
     }
@@ -273,6 +288,9 @@ pub struct CharDevice {
     /// `<target port=...>`; a value that is not a plain number stays in `target_extra`.
     #[serde(default)]
     pub target_port: Option<u32>,
+    /// `<target name=...>` of a virtio channel, such as `org.qemu.guest_agent.0`.
+    #[serde(default)]
+    pub target_name: Option<String>,
     #[serde(default, skip_serializing_if = "Extra::is_empty")]
     pub target_extra: Extra,
     #[serde(default, skip_serializing_if = "Extra::is_empty")]
@@ -379,9 +397,37 @@ impl CharDevice {
             tty: None,
             target_type: None,
             target_port: None,
+            target_name: None,
             target_extra: Extra::default(),
             extra: Extra::default(),
         }
+    }
+
+    /// A virtio channel: `unix` for the QEMU guest agent (libvirt makes the socket), or
+    /// `spicevmc` for SPICE's agent.
+    pub fn virtio_channel(source: CharSource, name: &str) -> CharDevice {
+        CharDevice {
+            target_type: Some("virtio".into()),
+            target_name: Some(name.into()),
+            ..CharDevice::new(CharKind::Channel, source)
+        }
+    }
+
+    /// The QEMU guest agent channel, as virt-install and virt-manager add it.
+    pub fn guest_agent() -> CharDevice {
+        CharDevice::virtio_channel(
+            CharSource::Unix {
+                mode: None,
+                path: None,
+                extra: Extra::default(),
+            },
+            GUEST_AGENT_CHANNEL,
+        )
+    }
+
+    /// SPICE's agent channel (clipboard, display resizing).
+    pub fn spice_agent() -> CharDevice {
+        CharDevice::virtio_channel(CharSource::SpiceVmc, SPICE_AGENT_CHANNEL)
     }
 
     pub fn read(kind: CharKind, mut c: Cursor, diags: &mut Diagnostics) -> CharDevice {
@@ -402,6 +448,7 @@ impl CharDevice {
                 CharSource::Dev { path, extra }
             }
             "stdio" => CharSource::Stdio,
+            "spicevmc" => CharSource::SpiceVmc,
             "vc" => CharSource::Vc,
             "null" => CharSource::Null,
             "tcp" => read_tcp(&mut c, diags),
@@ -423,7 +470,7 @@ impl CharDevice {
                     diags.info(
                         "I-CHARDEV-TYPE-KEPT",
                         c.attr_path("type"),
-                        format!("{kind} type '{other}' is kept as written; vmxml models pty, stdio, file, vc, null, dev, tcp, udp and unix"),
+                        format!("{kind} type '{other}' is kept as written; vmxml models pty, stdio, file, vc, null, dev, tcp, udp, unix and spicevmc"),
                         "the wizard shows this device's source as kept as is",
                     );
                 }
@@ -432,21 +479,27 @@ impl CharDevice {
                 }
             }
         };
-        let (target_type, target_port, target_extra) = match c.child_with_content("target") {
-            Some(mut t) => {
-                let target_type = t.attr("type").map(str::to_string);
-                // Only a port written exactly as vmxml would write it is modelled; any other
-                // spelling stays as written.
-                let port = t
-                    .peek_attr("port")
-                    .and_then(|p| p.parse::<u32>().ok().filter(|n| n.to_string() == p));
-                if port.is_some() {
-                    t.attr("port");
+        let (target_type, target_port, target_name, target_extra) =
+            match c.child_with_content("target") {
+                Some(mut t) => {
+                    let target_type = t.attr("type").map(str::to_string);
+                    let target_name = if kind == CharKind::Channel {
+                        t.attr("name").map(str::to_string)
+                    } else {
+                        None
+                    };
+                    // Only a port written exactly as vmxml would write it is modelled; any other
+                    // spelling stays as written.
+                    let port = t
+                        .peek_attr("port")
+                        .and_then(|p| p.parse::<u32>().ok().filter(|n| n.to_string() == p));
+                    if port.is_some() {
+                        t.attr("port");
+                    }
+                    (target_type, port, target_name, t.finish())
                 }
-                (target_type, port, t.finish())
-            }
-            None => (None, None, Extra::default()),
-        };
+                None => (None, None, None, Extra::default()),
+            };
         CharDevice {
             kind,
             source,
@@ -454,6 +507,7 @@ impl CharDevice {
             tty,
             target_type,
             target_port,
+            target_name,
             target_extra,
             extra: c.finish(),
         }
@@ -469,6 +523,7 @@ impl CharDevice {
         };
         let has_target = self.target_type.is_some()
             || self.target_port.is_some()
+            || self.target_name.is_some()
             || !self.target_extra.is_empty();
         ElementBuilder::new(self.kind.element_name())
             .opt_attr("type", (!implied_pty).then(|| self.source.type_name()))
@@ -478,6 +533,7 @@ impl CharDevice {
             .opt_child(has_target.then(|| {
                 ElementBuilder::new("target")
                     .opt_attr("type", self.target_type.as_ref())
+                    .opt_attr("name", self.target_name.as_ref())
                     .opt_attr("port", self.target_port.map(|p| p.to_string()))
                     .build(&self.target_extra)
             }))
@@ -524,7 +580,52 @@ impl CharDevice {
                 },
             );
         }
-        check_char_source(&self.write(), char_type, path, false, diags);
+        // libvirt generates the socket path of a virtio or xen channel.
+        let generated = *kind == CharKind::Channel
+            && matches!(self.target_type.as_deref(), Some("virtio" | "xen"));
+        check_char_source(&self.write(), char_type, path, generated, diags);
+        if *kind == CharKind::Channel {
+            self.validate_channel(path, diags);
+        }
+    }
+
+    fn validate_channel(&self, path: &str, diags: &mut Diagnostics) {
+        let tpath = format!("{path}/target");
+        match self.target_type.as_deref() {
+            None => diags.error(
+                "E-CHANNEL-TARGET-TYPE-MISSING",
+                format!("{tpath}/@type"),
+                "the <channel> has no target type",
+                "write <target type='virtio' name='org.qemu.guest_agent.0'/> for the guest agent; libvirt refuses a channel without one",
+            ),
+            Some("virtio") => {
+                let name = self.target_name.as_deref();
+                let source = self.source.type_name();
+                if name == Some(GUEST_AGENT_CHANNEL) && source != "unix" {
+                    diags.warning(
+                        "W-CHANNEL-AGENT-SOURCE",
+                        format!("{path}/@type"),
+                        format!("the guest agent channel is of type '{source}'; libvirt talks to the agent only over a unix socket"),
+                        "write <channel type='unix'> and leave out <source>: libvirt makes the socket",
+                    );
+                }
+                if source == "spicevmc" && name.is_some_and(|n| n != SPICE_AGENT_CHANNEL) {
+                    diags.warning(
+                        "W-CHANNEL-SPICEVMC-NAME",
+                        format!("{tpath}/@name"),
+                        format!("a spicevmc channel named '{}': SPICE's agent listens on {SPICE_AGENT_CHANNEL}", name.unwrap_or_default()),
+                        format!("name it {SPICE_AGENT_CHANNEL}, or leave name out and libvirt picks it"),
+                    );
+                }
+            }
+            Some("guestfwd") if self.target_extra.attr("address").is_none() => diags.error(
+                "E-CHANNEL-GUESTFWD-ADDRESS",
+                format!("{tpath}/@address"),
+                "a guestfwd channel needs the guest-side address and port",
+                "write <target type='guestfwd' address='10.0.2.1' port='4600'/>",
+            ),
+            Some(_) => {}
+        }
     }
 
     fn validate_target(&self, path: &str, diags: &mut Diagnostics) {
@@ -534,6 +635,7 @@ impl CharDevice {
             let allowed: &[&str] = match kind {
                 CharKind::Serial => SERIAL_TARGET_TYPES,
                 CharKind::Console => CONSOLE_TARGET_TYPES,
+                CharKind::Channel => CHANNEL_TARGET_TYPES,
                 CharKind::Parallel | CharKind::Other(_) => &[],
             };
             if *kind == CharKind::Parallel {
@@ -587,6 +689,45 @@ impl CharDevice {
     }
 }
 
+/// Rules across char devices: two consoles on one port, SPICE channels with no SPICE server.
+pub fn validate_all(
+    devices: &[(&crate::devices::Device, String)],
+    _cx: &Context,
+    diags: &mut Diagnostics,
+) {
+    use crate::devices::Device;
+    let spice = devices
+        .iter()
+        .any(|(d, _)| matches!(d, Device::Graphics(g) if g.kind.type_name() == "spice"));
+    let mut consoles: Vec<(&str, u32, &str)> = Vec::new();
+    for (d, path) in devices {
+        let Device::Char(c) = d else { continue };
+        if c.source == CharSource::SpiceVmc && !spice {
+            diags.warning(
+                "W-SPICEVMC-WITHOUT-SPICE",
+                format!("{path}/@type"),
+                format!("this {} goes through a SPICE connection, but the guest has no SPICE graphics", c.kind),
+                "add <graphics type='spice'>, or remove the device: libvirt defines the guest, and QEMU then refuses to start it; virt-manager removes SPICE channels when you switch to VNC",
+            );
+        }
+        if c.kind != CharKind::Console {
+            continue;
+        }
+        // Without a port, libvirt numbers consoles itself.
+        let Some(port) = c.target_port else { continue };
+        let target = c.target_type.as_deref().unwrap_or("");
+        match consoles.iter().find(|(t, p, _)| *t == target && *p == port) {
+            Some((_, _, first)) => diags.warning(
+                "W-CONSOLE-PORT-DUPLICATE",
+                format!("{path}/target/@port"),
+                format!("{first} already uses port {port} of this console type"),
+                "give each console its own port (or leave port out): libvirt defines the guest, but QEMU cannot start two consoles on one port",
+            ),
+            None => consoles.push((target, port, path)),
+        }
+    }
+}
+
 /// A number as libvirt's `virStrToLong_ui` reads it: leading blanks, a sign, digits; a
 /// negative value is accepted as long as its magnitude fits in 32 bits.
 fn libvirt_uint(s: &str) -> Option<i64> {
@@ -605,17 +746,10 @@ fn libvirt_uint(s: &str) -> Option<i64> {
     Some(if negative { -n } else { n })
 }
 
-/// Char sources inside devices vmxml keeps as written: `<channel>`, `<redirdev>`, a
+/// Char sources inside devices vmxml keeps as written: `<redirdev>`, a
 /// passthrough `<smartcard>` and an egd rng `<backend>`. Same rules as a serial port's.
 pub fn validate_embedded_source(element: &Element, path: &str, diags: &mut Diagnostics) {
     match element.name.as_str() {
-        "channel" => {
-            let char_type = element.attr("type").unwrap_or("pty");
-            // libvirt generates the socket path of a virtio or xen channel.
-            let target_type = element.child("target").and_then(|t| t.attr("type"));
-            let generated = matches!(target_type, Some("virtio" | "xen"));
-            check_char_source(element, char_type, path, generated, diags);
-        }
         "redirdev" => {
             if let Some(t) = element.attr("type") {
                 check_char_source(element, t, path, false, diags);
@@ -1073,7 +1207,7 @@ mod tests {
 
     #[test]
     fn every_spec_type_as_serial_parallel_console_both_directions() {
-        for kind in CharKind::ALL {
+        for kind in [CharKind::Serial, CharKind::Parallel, CharKind::Console] {
             for (ty, lines, source) in spec_sources() {
                 let xml = format!("<{kind} type='{ty}'>\n{lines}  <target port='1'/>\n</{kind}>\n");
                 let model = CharDevice {
@@ -1085,6 +1219,88 @@ mod tests {
                 assert!(clean(&xml));
             }
         }
+    }
+
+    #[test]
+    fn channels_both_directions() {
+        let agent = "<channel type='unix'>\n  <target type='virtio' name='org.qemu.guest_agent.0'/>\n</channel>\n";
+        assert_eq!(char_of(agent), CharDevice::guest_agent());
+        assert_eq!(xml_of(&CharDevice::guest_agent().write()), agent);
+        let spice = "<channel type='spicevmc'>\n  <target type='virtio' name='com.redhat.spice.0'/>\n</channel>\n";
+        assert_eq!(char_of(spice), CharDevice::spice_agent());
+        assert_eq!(xml_of(&CharDevice::spice_agent().write()), spice);
+        // A bound socket with its path, and libvirt's runtime state, kept.
+        let bound = "<channel type='unix'>\n  <source mode='bind' path='/run/ga.sock'/>\n  <target type='virtio' name='org.qemu.guest_agent.0' state='connected'/>\n</channel>\n";
+        let c = char_of(bound);
+        assert_eq!(c.source.path(), Some("/run/ga.sock"));
+        assert_eq!(c.target_extra.attr("state"), Some("connected"));
+        assert_eq!(xml_of(&c.write()), bound);
+        // Only a channel's target has a name.
+        let serial = char_of("<serial type='pty'><target name='x'/></serial>");
+        assert_eq!(serial.target_name, None);
+        assert_eq!(serial.target_extra.attr("name"), Some("x"));
+    }
+
+    #[test]
+    fn channel_rules() {
+        let spice = "<graphics type='spice' autoport='yes'/>";
+        let agent =
+            "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>";
+        let vdagent =
+            "<channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel>";
+        assert!(!has(agent, "E-CHARDEV-SOURCE-PATH-MISSING"));
+        assert!(
+            found(agent)
+                .iter()
+                .all(|(c, _)| !c.starts_with("E-") && !c.starts_with("W-")),
+            "{:?}",
+            found(agent)
+        );
+        assert!(has(
+            "<channel type='unix'><source mode='bind'/></channel>",
+            "E-CHANNEL-TARGET-TYPE-MISSING"
+        ));
+        assert!(has(
+            "<channel type='pty'><target type='guestfwd'/></channel>",
+            "E-CHANNEL-GUESTFWD-ADDRESS"
+        ));
+        assert!(!has(
+            "<channel type='pty'><target type='guestfwd' address='10.0.2.1' port='4600'/></channel>",
+            "E-CHANNEL-GUESTFWD-ADDRESS"
+        ));
+        assert!(has(
+            "<channel type='pty'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>",
+            "W-CHANNEL-AGENT-SOURCE"
+        ));
+        assert!(has(
+            "<channel type='spicevmc'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>",
+            "W-CHANNEL-SPICEVMC-NAME"
+        ));
+        assert!(has(vdagent, "W-SPICEVMC-WITHOUT-SPICE"));
+        assert!(!has(
+            &format!("{vdagent}{spice}"),
+            "W-SPICEVMC-WITHOUT-SPICE"
+        ));
+        assert!(!has(
+            &format!("{agent}{vdagent}{spice}"),
+            "W-CHANNEL-SPICEVMC-NAME"
+        ));
+    }
+
+    #[test]
+    fn two_consoles_on_one_port() {
+        let two = "<console type='pty'><target type='virtio' port='1'/></console><console type='pty'><target type='virtio' port='1'/></console>";
+        let (code, path) = found(two)
+            .into_iter()
+            .find(|(c, _)| c == "W-CONSOLE-PORT-DUPLICATE")
+            .unwrap();
+        assert_eq!(code, "W-CONSOLE-PORT-DUPLICATE");
+        assert_eq!(path, "/domain/devices/console[2]/target/@port");
+        // The usual pair: a serial console and a virtio one, both at port 0.
+        assert!(!has(
+            "<console type='pty'><target type='serial' port='0'/></console><console type='pty'><target type='virtio' port='0'/></console>",
+            "W-CONSOLE-PORT-DUPLICATE"
+        ));
     }
 
     #[test]
@@ -1447,6 +1663,6 @@ mod tests {
             "E-CHARDEV-SOURCE-PATH-MISSING"
         ));
         assert!(has("<channel type='tcp'><source mode='bind' service='1'/><target type='virtio' name='x'/></channel>", "E-CHARDEV-SOURCE-HOST-MISSING"));
-        assert!(clean("<redirdev bus='usb' type='unix'><source mode='connect' path='/r'/></redirdev><rng model='virtio'><backend model='egd' type='unix'><source mode='connect' path='/e'/></backend></rng><rng model='virtio'><backend model='random'>/dev/urandom</backend></rng><smartcard mode='passthrough' type='spicevmc'/><channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel>"));
+        assert!(clean("<redirdev bus='usb' type='unix'><source mode='connect' path='/r'/></redirdev><rng model='virtio'><backend model='egd' type='unix'><source mode='connect' path='/e'/></backend></rng><rng model='virtio'><backend model='random'>/dev/urandom</backend></rng><smartcard mode='passthrough' type='spicevmc'/><channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel><graphics type='spice' autoport='yes'/>"));
     }
 }

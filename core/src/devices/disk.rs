@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::devices::Device;
+use crate::devices::{boot_order_element, read_boot_order, Device};
 use crate::diagnostic::Diagnostics;
 use crate::domain::DomainType;
 use crate::node::{Cursor, ElementBuilder, Extra};
@@ -31,6 +31,38 @@ value_enum!(
         Sata = "sata",
         Fdc = "fdc",
         Sd = "sd",
+    }
+);
+
+value_enum!(
+    /// `<driver cache=...>`: the host page cache mode.
+    DiskCache {
+        Default = "default",
+        /// O_DIRECT: no host cache; what virt-manager picks for local images.
+        None = "none",
+        Writethrough = "writethrough",
+        Writeback = "writeback",
+        Directsync = "directsync",
+        /// Ignores flushes: fast, and loses data on a host crash.
+        Unsafe = "unsafe",
+    }
+);
+
+value_enum!(
+    /// `<driver io=...>`: how QEMU submits I/O.
+    DiskIo {
+        Threads = "threads",
+        /// Linux native AIO; needs O_DIRECT (cache none or directsync).
+        Native = "native",
+        IoUring = "io_uring",
+    }
+);
+
+value_enum!(
+    /// `<driver discard=...>`: whether the guest's TRIM frees space in the image.
+    DiskDiscard {
+        Unmap = "unmap",
+        Ignore = "ignore",
     }
 );
 
@@ -83,8 +115,25 @@ pub struct DiskDriver {
     /// Sub-type, such as raw or qcow2 (qemu) or aio (tap).
     #[serde(default)]
     pub driver_type: Option<String>,
+    #[serde(default)]
+    pub cache: Option<DiskCache>,
+    #[serde(default)]
+    pub io: Option<DiskIo>,
+    #[serde(default)]
+    pub discard: Option<DiskDiscard>,
     #[serde(default, skip_serializing_if = "Extra::is_empty")]
     pub extra: Extra,
+}
+
+impl DiskDriver {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none()
+            && self.driver_type.is_none()
+            && self.cache.is_none()
+            && self.io.is_none()
+            && self.discard.is_none()
+            && self.extra.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,6 +160,9 @@ pub struct Disk {
     pub readonly: bool,
     #[serde(default)]
     pub shareable: bool,
+    /// `<boot order=...>`: this disk's place in the boot order (1 first).
+    #[serde(default)]
+    pub boot_order: Option<u32>,
     #[serde(default, skip_serializing_if = "Extra::is_empty")]
     pub extra: Extra,
 }
@@ -158,7 +210,7 @@ impl Disk {
             driver: Some(DiskDriver {
                 name: Some("qemu".into()),
                 driver_type: Some("qcow2".into()),
-                extra: Extra::default(),
+                ..Default::default()
             }),
             target: Some(DiskTarget {
                 dev: dev.into(),
@@ -167,7 +219,31 @@ impl Disk {
             }),
             readonly: false,
             shareable: false,
+            boot_order: None,
             extra: Extra::default(),
+        }
+    }
+
+    /// A read-only CD-ROM with an image, on `bus` as `dev`.
+    pub fn new_cdrom(path: &str, dev: &str, bus: DiskBus) -> Disk {
+        Disk {
+            source: DiskSource::File {
+                file: Some(path.into()),
+                extra: Extra::default(),
+            },
+            device: Some(DiskDevice::Cdrom),
+            driver: Some(DiskDriver {
+                name: Some("qemu".into()),
+                driver_type: Some("raw".into()),
+                ..Default::default()
+            }),
+            target: Some(DiskTarget {
+                dev: dev.into(),
+                bus: Some(bus),
+                extra: Extra::default(),
+            }),
+            readonly: true,
+            ..Disk::new_file(path, dev)
         }
     }
 
@@ -182,6 +258,9 @@ impl Disk {
         let driver = c.child("driver").map(|mut d| DiskDriver {
             name: d.attr("name").map(str::to_string),
             driver_type: d.attr("type").map(str::to_string),
+            cache: d.attr("cache").map(DiskCache::parse),
+            io: d.attr("io").map(DiskIo::parse),
+            discard: d.attr("discard").map(DiskDiscard::parse),
             extra: d.finish(),
         });
         let source = match disk_type.as_str() {
@@ -229,6 +308,7 @@ impl Disk {
         };
         let readonly = flag(&mut c, "readonly");
         let shareable = flag(&mut c, "shareable");
+        let boot_order = read_boot_order(&mut c);
         Disk {
             source,
             device,
@@ -236,6 +316,7 @@ impl Disk {
             target,
             readonly,
             shareable,
+            boot_order,
             extra: c.finish(),
         }
     }
@@ -261,6 +342,9 @@ impl Disk {
                 ElementBuilder::new("driver")
                     .opt_attr("name", d.name.as_ref())
                     .opt_attr("type", d.driver_type.as_ref())
+                    .opt_attr("cache", d.cache.as_ref().map(|v| v.as_str()))
+                    .opt_attr("io", d.io.as_ref().map(|v| v.as_str()))
+                    .opt_attr("discard", d.discard.as_ref().map(|v| v.as_str()))
                     .build(&d.extra)
             }))
             .opt_child(source)
@@ -270,6 +354,7 @@ impl Disk {
                     .opt_attr("bus", t.bus.as_ref().map(|b| b.as_str()))
                     .build(&t.extra)
             }))
+            .opt_child(boot_order_element(self.boot_order))
             .opt_child(self.readonly.then(|| Element::new("readonly")))
             .opt_child(self.shareable.then(|| Element::new("shareable")))
             .build(&self.extra)
@@ -302,6 +387,9 @@ impl Disk {
                 format!("disk device '{v}' is kept as written"),
                 format!("vmxml models {}", DiskDevice::known().join(", ")),
             );
+        }
+        if let Some(driver) = &self.driver {
+            validate_driver(driver, path, diags);
         }
         let Some(target) = &self.target else {
             diags.error(
@@ -399,6 +487,58 @@ impl Disk {
     }
 }
 
+fn validate_driver(driver: &DiskDriver, path: &str, diags: &mut Diagnostics) {
+    let dpath = format!("{path}/driver");
+    let values: [(&str, Option<&str>, &[&str]); 3] = [
+        (
+            "cache",
+            driver
+                .cache
+                .as_ref()
+                .filter(|v| v.is_other())
+                .map(|v| v.as_str()),
+            DiskCache::known(),
+        ),
+        (
+            "io",
+            driver
+                .io
+                .as_ref()
+                .filter(|v| v.is_other())
+                .map(|v| v.as_str()),
+            DiskIo::known(),
+        ),
+        (
+            "discard",
+            driver
+                .discard
+                .as_ref()
+                .filter(|v| v.is_other())
+                .map(|v| v.as_str()),
+            DiskDiscard::known(),
+        ),
+    ];
+    for (attr, value, known) in values {
+        if let Some(v) = value {
+            diags.error(
+                "E-DISK-DRIVER-VALUE",
+                format!("{dpath}/@{attr}"),
+                format!("'{v}' is not a disk {attr} mode libvirt knows"),
+                crate::values::choice_hint(v, known),
+            );
+        }
+    }
+    let direct = matches!(driver.cache, Some(DiskCache::None | DiskCache::Directsync));
+    if driver.io == Some(DiskIo::Native) && !direct {
+        diags.warning(
+            "W-DISK-IO-NATIVE-CACHE",
+            format!("{dpath}/@io"),
+            "io='native' needs the host page cache bypassed, and this disk's cache mode keeps it",
+            "set cache='none' (or directsync) with io='native'; QEMU otherwise falls back to threads or refuses to start",
+        );
+    }
+}
+
 /// Rules across all disks: target names are unique.
 pub fn validate_all(devices: &[(&Device, String)], _cx: &Context, diags: &mut Diagnostics) {
     let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
@@ -446,7 +586,7 @@ mod tests {
             driver: Some(DiskDriver {
                 name: Some("tap".into()),
                 driver_type: Some("aio".into()),
-                extra: Extra::default(),
+                ..Default::default()
             }),
             target: Some(DiskTarget {
                 dev: "hda".into(),
@@ -455,6 +595,7 @@ mod tests {
             }),
             readonly: false,
             shareable: false,
+            boot_order: None,
             extra: Extra::default(),
         };
         assert_eq!(disk_of(xml), model);
@@ -469,6 +610,42 @@ mod tests {
         assert_eq!(d.device, Some(DiskDevice::Cdrom));
         assert!(d.readonly && d.shareable);
         assert_eq!(xml_of(&d.write()), xml);
+    }
+
+    #[test]
+    fn modern_driver_and_boot_order_both_directions() {
+        let xml = "<disk type='file' device='disk'>\n  <driver name='qemu' type='qcow2' cache='none' io='native' discard='unmap'/>\n  <source file='/var/lib/libvirt/images/a.qcow2'/>\n  <target dev='sda' bus='sata'/>\n  <boot order='1'/>\n  <address type='drive' controller='0' bus='0' target='0' unit='0'/>\n</disk>\n";
+        let d = disk_of(xml);
+        let driver = d.driver.clone().unwrap();
+        assert_eq!(driver.cache, Some(DiskCache::None));
+        assert_eq!(driver.io, Some(DiskIo::Native));
+        assert_eq!(driver.discard, Some(DiskDiscard::Unmap));
+        assert_eq!(d.boot_order, Some(1));
+        assert_eq!(xml_of(&d.write()), xml);
+        // A boot element with more than an order stays as written.
+        let loadparm =
+            disk_of("<disk type='file'><target dev='vda'/><boot order='2' loadparm='x'/></disk>");
+        assert_eq!(loadparm.boot_order, None);
+        assert!(loadparm.extra.has_element("boot"));
+        let cdrom = Disk::new_cdrom("/iso/x.iso", "sda", DiskBus::Sata);
+        assert_eq!(
+            xml_of(&cdrom.write()),
+            "<disk type='file' device='cdrom'>\n  <driver name='qemu' type='raw'/>\n  <source file='/iso/x.iso'/>\n  <target dev='sda' bus='sata'/>\n  <readonly/>\n</disk>\n"
+        );
+    }
+
+    #[test]
+    fn driver_rules() {
+        assert!(codes(
+            "<disk type='file'><driver name='qemu' cache='fast'/><target dev='vda'/></disk>"
+        )
+        .contains(&"E-DISK-DRIVER-VALUE".into()));
+        assert!(codes(
+            "<disk type='file'><driver name='qemu' io='native'/><target dev='vda'/></disk>"
+        )
+        .contains(&"W-DISK-IO-NATIVE-CACHE".into()));
+        assert!(!codes("<disk type='file'><driver name='qemu' cache='none' io='native'/><target dev='vda'/></disk>")
+            .contains(&"W-DISK-IO-NATIVE-CACHE".into()));
     }
 
     #[test]

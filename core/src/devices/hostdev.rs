@@ -1,5 +1,6 @@
 //! `<hostdev>`: host devices passed through to the guest. vmxml models USB devices, picked by
-//! vendor/product id or by their bus/device address on the host; other types are kept.
+//! vendor/product id or by their bus/device address on the host, and PCI devices by their
+//! domain:bus:slot.function address; other types are kept.
 
 use std::collections::HashMap;
 
@@ -38,6 +39,56 @@ pub struct UsbAddress {
     pub extra: Extra,
 }
 
+/// `<address domain=... bus=... slot=... function=...>` of a PCI device on the host, as
+/// written (`0x0000`, `0x03`, ...): what `lspci -D` prints as `0000:03:00.0`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PciAddress {
+    #[serde(default)]
+    pub domain: Option<String>,
+    #[serde(default)]
+    pub bus: Option<String>,
+    #[serde(default)]
+    pub slot: Option<String>,
+    #[serde(default)]
+    pub function: Option<String>,
+    #[serde(default, skip_serializing_if = "Extra::is_empty")]
+    pub extra: Extra,
+}
+
+impl PciAddress {
+    /// From `lspci -D` notation, `0000:03:00.0` (the domain may be left out).
+    pub fn from_lspci(text: &str) -> Option<PciAddress> {
+        let t = text.trim();
+        let (rest, function) = t.rsplit_once('.')?;
+        let mut parts: Vec<&str> = rest.split(':').collect();
+        let slot = parts.pop()?;
+        let bus = parts.pop()?;
+        let domain = parts.pop().unwrap_or("0000");
+        let hex = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit());
+        if !parts.is_empty() || ![domain, bus, slot, function].iter().all(|p| hex(p)) {
+            return None;
+        }
+        Some(PciAddress {
+            domain: Some(format!("0x{domain}")),
+            bus: Some(format!("0x{bus}")),
+            slot: Some(format!("0x{slot}")),
+            function: Some(format!("0x{function}")),
+            extra: Extra::default(),
+        })
+    }
+
+    /// The four numbers, where each is written and readable.
+    pub fn numbers(&self) -> Option<[u64; 4]> {
+        let n = |v: &Option<String>| v.as_deref().and_then(parse_c_number);
+        Some([
+            n(&self.domain).unwrap_or(0),
+            n(&self.bus)?,
+            n(&self.slot)?,
+            n(&self.function).unwrap_or(0),
+        ])
+    }
+}
+
 /// What the host device is; the variant is its `type`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -53,7 +104,14 @@ pub enum HostdevSource {
         #[serde(default, skip_serializing_if = "Extra::is_empty")]
         extra: Extra,
     },
-    /// Another type (pci, scsi, mdev, storage, net, ...): its `<source>` is kept as written.
+    /// `type='pci'`: a PCI device of the host (a GPU, a NIC, an NVMe drive), by its address.
+    Pci {
+        #[serde(default)]
+        address: Option<PciAddress>,
+        #[serde(default, skip_serializing_if = "Extra::is_empty")]
+        extra: Extra,
+    },
+    /// Another type (scsi, mdev, storage, net, ...): its `<source>` is kept as written.
     /// `None`: the document has no `type`.
     Other {
         #[serde(default)]
@@ -65,6 +123,7 @@ impl HostdevSource {
     pub fn type_name(&self) -> Option<&str> {
         match self {
             HostdevSource::Usb { .. } => Some("usb"),
+            HostdevSource::Pci { .. } => Some("pci"),
             HostdevSource::Other { hostdev_type } => hostdev_type.as_deref(),
         }
     }
@@ -132,7 +191,40 @@ fn read_usb(c: &mut Cursor, path: &str, diags: &mut Diagnostics) -> HostdevSourc
     }
 }
 
+fn read_pci(c: &mut Cursor) -> HostdevSource {
+    let Some(mut s) = c.child_with_content("source") else {
+        return HostdevSource::Pci {
+            address: None,
+            extra: Extra::default(),
+        };
+    };
+    let address = s.child("address").map(|mut a| PciAddress {
+        domain: a.attr("domain").map(str::to_string),
+        bus: a.attr("bus").map(str::to_string),
+        slot: a.attr("slot").map(str::to_string),
+        function: a.attr("function").map(str::to_string),
+        extra: a.finish(),
+    });
+    HostdevSource::Pci {
+        address,
+        extra: s.finish(),
+    }
+}
+
 impl Hostdev {
+    /// A managed PCI device of the host: libvirt detaches it from its host driver.
+    pub fn pci(address: PciAddress) -> Hostdev {
+        Hostdev {
+            mode: Some(HostdevMode::Subsystem),
+            source: HostdevSource::Pci {
+                address: Some(address),
+                extra: Extra::default(),
+            },
+            managed: Some(true),
+            extra: Extra::default(),
+        }
+    }
+
     /// A USB device picked by vendor and product id (`0x1234`).
     pub fn usb_by_id(vendor: &str, product: &str) -> Hostdev {
         Hostdev::usb(Some(vendor.into()), Some(product.into()), None)
@@ -183,6 +275,7 @@ impl Hostdev {
             Some("usb") if mode != Some(HostdevMode::Capabilities) => {
                 read_usb(&mut c, &path, diags)
             }
+            Some("pci") if mode != Some(HostdevMode::Capabilities) => read_pci(&mut c),
             other => {
                 if let Some(t) =
                     other.filter(|t| SUBSYSTEM_TYPES.contains(t) || CAPABILITIES_TYPES.contains(t))
@@ -191,7 +284,7 @@ impl Hostdev {
                         "I-HOSTDEV-TYPE-KEPT",
                         c.attr_path("type"),
                         format!(
-                            "hostdev type '{t}' is kept as written; vmxml models USB host devices"
+                            "hostdev type '{t}' is kept as written; vmxml models USB and PCI host devices"
                         ),
                         "the wizard shows this device's source as kept as is",
                     );
@@ -236,6 +329,20 @@ impl Hostdev {
                     }))
                     .build(extra),
             ),
+            HostdevSource::Pci { address, extra } => {
+                (address.is_some() || !extra.is_empty()).then(|| {
+                    ElementBuilder::new("source")
+                        .opt_child(address.as_ref().map(|a| {
+                            ElementBuilder::new("address")
+                                .opt_attr("domain", a.domain.as_ref())
+                                .opt_attr("bus", a.bus.as_ref())
+                                .opt_attr("slot", a.slot.as_ref())
+                                .opt_attr("function", a.function.as_ref())
+                                .build(&a.extra)
+                        }))
+                        .build(extra)
+                })
+            }
             HostdevSource::Other { .. } => None,
         };
         ElementBuilder::new("hostdev")
@@ -292,6 +399,58 @@ impl Hostdev {
         } = &self.source
         {
             validate_usb(path, vendor, product, address, extra, diags);
+        }
+        if let HostdevSource::Pci { address, .. } = &self.source {
+            validate_pci(path, address.as_ref(), diags);
+        }
+    }
+}
+
+/// libvirt's limits for a host PCI address (virPCIDeviceAddressIsValid).
+const PCI_LIMITS: [(&str, u64); 4] = [
+    ("domain", 0xffff_ffff),
+    ("bus", 0xff),
+    ("slot", 0x1f),
+    ("function", 7),
+];
+
+fn validate_pci(path: &str, address: Option<&PciAddress>, diags: &mut Diagnostics) {
+    let apath = format!("{path}/source/address");
+    let Some(a) = address else {
+        diags.error(
+            "E-HOSTDEV-PCI-ADDRESS-MISSING",
+            apath,
+            "the PCI host device has no <source><address>",
+            "add <source><address domain='0x0000' bus='0x03' slot='0x00' function='0x0'/></source>, the address lspci -D prints as 0000:03:00.0",
+        );
+        return;
+    };
+    let values = [&a.domain, &a.bus, &a.slot, &a.function];
+    for ((name, max), value) in PCI_LIMITS.iter().zip(values) {
+        let at = format!("{apath}/@{name}");
+        match value.as_deref() {
+            None if matches!(*name, "bus" | "slot") => diags.error(
+                "E-HOSTDEV-PCI-ADDRESS-MISSING",
+                at,
+                format!("the host PCI address has no {name}"),
+                "write all of domain, bus, slot and function, as lspci -D prints them (0000:03:00.0)",
+            ),
+            None => {}
+            Some(v) => match usb_number(v) {
+                None => diags.error(
+                    "E-HOSTDEV-PCI-ADDRESS",
+                    at,
+                    format!("{name} '{v}' is not a number"),
+                    format!("write the {name} in hexadecimal with 0x, as lspci -D prints it"),
+                ),
+                Some(n) if n > *max => diags.error(
+                    "E-HOSTDEV-PCI-ADDRESS",
+                    at,
+                    format!("{name} {v} is out of range: a PCI {name} is at most {max:#x}"),
+                    "copy the address from lspci -D: domain:bus:slot.function",
+                ),
+                Some(_) => {}
+            },
         }
     }
 }
@@ -506,6 +665,30 @@ pub fn validate_all(devices: &[(&Device, String)], _cx: &Context, diags: &mut Di
             by_ids.entry((second.vendor, second.product)).or_insert(j);
         }
     }
+    let mut pci: HashMap<[u64; 4], &str> = HashMap::new();
+    for (d, path) in devices {
+        let Device::Hostdev(Hostdev {
+            source: HostdevSource::Pci {
+                address: Some(a), ..
+            },
+            ..
+        }) = d
+        else {
+            continue;
+        };
+        let Some(n) = a.numbers() else { continue };
+        match pci.get(&n) {
+            Some(first) => diags.error(
+                "E-HOSTDEV-DUPLICATE",
+                format!("{path}/source/address"),
+                format!("this PCI device is already passed through by {first}"),
+                "remove one of the two <hostdev> elements: libvirt refuses the same host device twice",
+            ),
+            None => {
+                pci.insert(n, path);
+            }
+        }
+    }
 }
 
 /// A USB hostdev's numbers as libvirt holds them, 0 for "not given".
@@ -600,6 +783,37 @@ mod tests {
     }
 
     #[test]
+    fn pci_both_directions_and_rules() {
+        let xml = "<hostdev mode='subsystem' type='pci' managed='yes'>\n  <source>\n    <address domain='0x0000' bus='0x03' slot='0x00' function='0x0'/>\n  </source>\n</hostdev>\n";
+        let model = Hostdev::pci(PciAddress::from_lspci("0000:03:00.0").unwrap());
+        assert_eq!(hostdev_of(xml), model);
+        assert_eq!(xml_of(&model.write()), xml);
+        assert!(clean(xml));
+        assert_eq!(
+            PciAddress::from_lspci("03:1f.7").unwrap().numbers(),
+            Some([0, 3, 0x1f, 7])
+        );
+        assert!(PciAddress::from_lspci("03:00").is_none());
+        assert!(PciAddress::from_lspci("zz:00.0").is_none());
+        // A guest-side address after the source is kept.
+        let guest = "<hostdev mode='subsystem' type='pci' managed='yes'>\n  <source>\n    <address domain='0x0000' bus='0x03' slot='0x00' function='0x0'/>\n  </source>\n  <address type='pci' domain='0x0000' bus='0x00' slot='0x07' function='0x0'/>\n</hostdev>\n";
+        assert_eq!(xml_of(&hostdev_of(guest).write()), guest);
+        assert!(has(
+            "<hostdev mode='subsystem' type='pci'><source/></hostdev>",
+            "E-HOSTDEV-PCI-ADDRESS-MISSING"
+        ));
+        assert!(has(
+            "<hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x03' slot='0x20' function='0x0'/></source></hostdev>",
+            "E-HOSTDEV-PCI-ADDRESS"
+        ));
+        let two = "<hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x03' slot='0x00' function='0x0'/></source></hostdev><hostdev mode='subsystem' type='pci'><source><address bus='3' slot='0'/></source></hostdev>";
+        assert!(found(two).contains(&(
+            "E-HOSTDEV-DUPLICATE".to_string(),
+            "/domain/devices/hostdev[2]/source/address".to_string()
+        )));
+    }
+
+    #[test]
     fn by_address_both_directions() {
         let xml = "<hostdev mode='subsystem' type='usb' managed='no'>\n  <source>\n    <address bus='1' device='3'/>\n  </source>\n</hostdev>\n";
         let model = Hostdev {
@@ -644,14 +858,14 @@ mod tests {
         ] {
             assert_eq!(xml_of(&hostdev_of(xml).write()), xml);
         }
-        let pci = hostdev_of("<hostdev mode='subsystem' type='pci'><source><address domain='0' bus='1' slot='2' function='0'/></source></hostdev>");
+        let scsi = "<hostdev mode='subsystem' type='scsi'><source><adapter name='scsi_host0'/><address bus='0' target='0' unit='0'/></source></hostdev>";
         assert_eq!(
-            pci.source,
+            hostdev_of(scsi).source,
             HostdevSource::Other {
-                hostdev_type: Some("pci".into())
+                hostdev_type: Some("scsi".into())
             }
         );
-        assert!(has("<hostdev mode='subsystem' type='pci'><source><address domain='0' bus='1' slot='2' function='0'/></source></hostdev>", "I-HOSTDEV-TYPE-KEPT"));
+        assert!(has(scsi, "I-HOSTDEV-TYPE-KEPT"));
     }
 
     #[test]

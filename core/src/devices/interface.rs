@@ -6,12 +6,12 @@ use crate::diagnostic::Diagnostics;
 use crate::domain::DomainType;
 use crate::node::{Cursor, ElementBuilder, Extra};
 use crate::validate::Context;
+use crate::value_enum;
 use crate::values::{choice_hint, parse_i32, parse_ipv4, parse_mac};
 use crate::xml::{Element, Node};
 
 /// Interface types libvirt knows that vmxml keeps as written.
 const KEPT_TYPES: &[&str] = &[
-    "direct",
     "hostdev",
     "vhostuser",
     "udp",
@@ -21,13 +21,27 @@ const KEPT_TYPES: &[&str] = &[
     "internal",
 ];
 const MODELLED_TYPES: &[&str] = &[
-    "network", "bridge", "user", "ethernet", "mcast", "server", "client",
+    "network", "bridge", "user", "ethernet", "mcast", "server", "client", "direct",
 ];
 /// Name prefixes libvirt keeps for the tap devices it names itself; it drops such a target
 /// from a definition and picks a fresh name.
 const RESERVED_TARGET_PREFIXES: &[&str] = &["vnet", "macvtap", "macvlan"];
 /// NIC models the wizard offers; any other name libvirt accepts is kept.
 pub const COMMON_MODELS: &[&str] = &["virtio", "e1000e", "e1000", "rtl8139", "netfront"];
+
+value_enum!(
+    /// `<source mode=...>` of a direct (macvtap) interface.
+    DirectMode {
+        /// Traffic between guests goes out to the switch (needs a VEPA-capable switch).
+        Vepa = "vepa",
+        /// Guests on one host device talk to each other directly; not to the host.
+        Bridge = "bridge",
+        /// Guests are isolated from each other.
+        Private = "private",
+        /// The whole host device is given to the guest (SR-IOV VFs).
+        Passthrough = "passthrough",
+    }
+);
 
 /// How the interface reaches the host; the variant is the interface's `type`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,8 +93,19 @@ pub enum InterfaceSource {
         #[serde(default, skip_serializing_if = "Extra::is_empty")]
         extra: Extra,
     },
-    /// Another type (direct, hostdev, vhostuser, udp, vdpa, null, ...): its `<source>` is
-    /// kept with the interface.
+    /// `type='direct'`: macvtap on a host NIC (`<source dev='eth0' mode='bridge'/>`), with no
+    /// bridge to set up; the host itself cannot reach the guest this way.
+    Direct {
+        #[serde(default)]
+        dev: Option<String>,
+        /// `None`: no mode written; libvirt reads vepa.
+        #[serde(default)]
+        mode: Option<DirectMode>,
+        #[serde(default, skip_serializing_if = "Extra::is_empty")]
+        extra: Extra,
+    },
+    /// Another type (hostdev, vhostuser, udp, vdpa, null, ...): its `<source>` is kept with
+    /// the interface.
     Other { interface_type: String },
 }
 
@@ -94,6 +119,7 @@ impl InterfaceSource {
             InterfaceSource::Mcast { .. } => "mcast",
             InterfaceSource::Server { .. } => "server",
             InterfaceSource::Client { .. } => "client",
+            InterfaceSource::Direct { .. } => "direct",
             InterfaceSource::Other { interface_type } => interface_type,
         }
     }
@@ -105,6 +131,13 @@ impl InterfaceSource {
                 (vec![("network", network.clone())], extra)
             }
             InterfaceSource::Bridge { bridge, extra } => (vec![("bridge", bridge.clone())], extra),
+            InterfaceSource::Direct { dev, mode, extra } => (
+                vec![
+                    ("dev", dev.clone()),
+                    ("mode", mode.as_ref().map(|m| m.to_string())),
+                ],
+                extra,
+            ),
             InterfaceSource::Mcast {
                 address,
                 port,
@@ -163,6 +196,9 @@ pub struct Interface {
     pub model: Option<String>,
     #[serde(default, skip_serializing_if = "Extra::is_empty")]
     pub model_extra: Extra,
+    /// `<boot order=...>`: network boot (PXE) from this NIC, at this place in the order.
+    #[serde(default)]
+    pub boot_order: Option<u32>,
     #[serde(default, skip_serializing_if = "Extra::is_empty")]
     pub extra: Extra,
 }
@@ -184,12 +220,17 @@ fn write_part(name: &str, attr: &str, value: &Option<String>, extra: &Extra) -> 
 }
 
 /// The children `write` puts first, in libvirt's order.
-const WRITE_ORDER: &[&str] = &["mac", "source", "script", "target", "model"];
+const WRITE_ORDER: &[&str] = &["mac", "source", "script", "target", "model", "boot"];
 
 /// Anchors each kept child after the modelled sibling it followed that `write` puts last,
 /// so `<mac/><model/><source/><address/>` comes out with `<address>` after `<model>`, as
 /// libvirt writes it, rather than after `<source>`.
-fn anchor_in_write_order(el: &Element, source: &InterfaceSource, extra: &mut Extra) {
+fn anchor_in_write_order(
+    el: &Element,
+    source: &InterfaceSource,
+    boot_taken: bool,
+    extra: &mut Extra,
+) {
     let source_taken = !matches!(
         source,
         InterfaceSource::User | InterfaceSource::Ethernet | InterfaceSource::Other { .. }
@@ -202,7 +243,11 @@ fn anchor_in_write_order(el: &Element, source: &InterfaceSource, extra: &mut Ext
             Node::Element(e) => {
                 let first = !seen.contains(&e.name.as_str());
                 seen.push(&e.name);
-                let modelled = e.name != "source" || source_taken;
+                let modelled = match e.name.as_str() {
+                    "source" => source_taken,
+                    "boot" => boot_taken,
+                    _ => true,
+                };
                 match WRITE_ORDER.iter().position(|n| *n == e.name) {
                     Some(rank) if first && modelled => {
                         if latest.is_none_or(|(r, _)| rank > r) {
@@ -261,6 +306,7 @@ impl Interface {
             target_extra: Extra::default(),
             model: None,
             model_extra: Extra::default(),
+            boot_order: None,
             extra: Extra::default(),
         }
     }
@@ -312,6 +358,18 @@ impl Interface {
             }
             "user" => InterfaceSource::User,
             "ethernet" => InterfaceSource::Ethernet,
+            "direct" => match c.child_with_content("source") {
+                Some(mut s) => InterfaceSource::Direct {
+                    dev: s.attr("dev").map(str::to_string),
+                    mode: s.attr("mode").map(DirectMode::parse),
+                    extra: s.finish(),
+                },
+                None => InterfaceSource::Direct {
+                    dev: None,
+                    mode: None,
+                    extra: Extra::default(),
+                },
+            },
             "mcast" | "server" | "client" => {
                 let (address, port, extra) = read_endpoint(&mut c, diags);
                 match interface_type.as_str() {
@@ -352,9 +410,10 @@ impl Interface {
         let (script, script_extra) = read_part(&mut c, "script", "path");
         let (target, target_extra) = read_part(&mut c, "target", "dev");
         let (model, model_extra) = read_part(&mut c, "model", "type");
+        let boot_order = crate::devices::read_boot_order(&mut c);
         let element = c.element();
         let mut extra = c.finish();
-        anchor_in_write_order(element, &source, &mut extra);
+        anchor_in_write_order(element, &source, boot_order.is_some(), &mut extra);
         Interface {
             source,
             mac,
@@ -365,6 +424,7 @@ impl Interface {
             target_extra,
             model,
             model_extra,
+            boot_order,
             extra,
         }
     }
@@ -388,6 +448,7 @@ impl Interface {
                 &self.target_extra,
             ))
             .opt_child(write_part("model", "type", &self.model, &self.model_extra))
+            .opt_child(crate::devices::boot_order_element(self.boot_order))
             .build(&self.extra)
     }
 
@@ -504,6 +565,23 @@ impl Interface {
                 ),
                 Some(_) => {}
             },
+            InterfaceSource::Direct { dev, mode, .. } => {
+                if dev.as_deref().is_none_or(str::is_empty) {
+                    missing(
+                        diags,
+                        "dev",
+                        "<source dev='eth0' mode='bridge'/> with the host NIC to share",
+                    );
+                }
+                if let Some(DirectMode::Other(m)) = mode {
+                    diags.error(
+                        "E-INTERFACE-DIRECT-MODE",
+                        format!("{path}/source/@mode"),
+                        format!("'{m}' is not a macvtap mode"),
+                        choice_hint(m, DirectMode::known()),
+                    );
+                }
+            }
             InterfaceSource::Mcast {
                 address,
                 port,
@@ -598,6 +676,39 @@ mod tests {
 
     fn endpoint(address: Option<&str>, port: Option<i32>) -> (Option<String>, Option<i32>, Extra) {
         (address.map(Into::into), port, Extra::default())
+    }
+
+    #[test]
+    fn direct_both_directions_and_rules() {
+        both_directions(
+            "<interface type='direct'>\n  <source dev='eth0' mode='bridge'/>\n  <model type='virtio'/>\n</interface>\n",
+            Interface {
+                model: Some("virtio".into()),
+                ..Interface::new(InterfaceSource::Direct {
+                    dev: Some("eth0".into()),
+                    mode: Some(DirectMode::Bridge),
+                    extra: Extra::default(),
+                })
+            },
+        );
+        let codes =
+            |x: &str| crate::test_support::codes_of(&crate::test_support::domain_with_devices(x));
+        assert!(
+            codes("<interface type='direct'><source mode='bridge'/></interface>")
+                .contains(&"E-INTERFACE-SOURCE-MISSING".into())
+        );
+        assert!(
+            codes("<interface type='direct'><source dev='eth0' mode='bridged'/></interface>")
+                .contains(&"E-INTERFACE-DIRECT-MODE".into())
+        );
+        let clean =
+            codes("<interface type='direct'><source dev='eth0' mode='passthrough'/></interface>");
+        assert!(
+            !clean
+                .iter()
+                .any(|c| c.starts_with("E-") || c.starts_with("I-INTERFACE")),
+            "{clean:?}"
+        );
     }
 
     #[test]

@@ -21,6 +21,26 @@ pub use hostdev::Hostdev;
 pub use input::Input;
 pub use interface::Interface;
 
+/// Takes a device's `<boot order='N'/>` when that is all it says; anything more (loadparm)
+/// stays with the device as written.
+pub fn read_boot_order(c: &mut Cursor) -> Option<u32> {
+    let boot = c.element().child("boot")?;
+    let order = boot.attr("order")?;
+    let n = order
+        .parse::<u32>()
+        .ok()
+        .filter(|n| n.to_string() == order)?;
+    if boot.attrs.len() != 1 || boot.elements().next().is_some() {
+        return None;
+    }
+    c.child("boot");
+    Some(n)
+}
+
+pub fn boot_order_element(order: Option<u32>) -> Option<Element> {
+    order.map(|n| Element::new("boot").with_attr("order", n.to_string()))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Device {
@@ -104,6 +124,15 @@ impl Device {
         }
     }
 
+    /// The modelled `<boot order=...>` of a device that has one.
+    pub fn boot_order(&self) -> Option<u32> {
+        match self {
+            Device::Disk(d) => d.boot_order,
+            Device::Interface(i) => i.boot_order,
+            _ => None,
+        }
+    }
+
     /// The element of a device that is in the model, for rules on parts it keeps as is.
     pub fn extra(&self) -> Option<&Extra> {
         match self {
@@ -144,6 +173,7 @@ impl Devices {
                 "serial" => Device::Char(CharDevice::read(CharKind::Serial, cur(), diags)),
                 "parallel" => Device::Char(CharDevice::read(CharKind::Parallel, cur(), diags)),
                 "console" => Device::Char(CharDevice::read(CharKind::Console, cur(), diags)),
+                "channel" => Device::Char(CharDevice::read(CharKind::Channel, cur(), diags)),
                 "hostdev" => Device::Hostdev(Hostdev::read(cur(), diags)),
                 _ => Device::Unmodelled {
                     element: el.clone(),
@@ -196,10 +226,11 @@ impl Devices {
     /// The path of the first device carrying `<boot order=...>`, if any.
     pub fn first_with_boot_order(&self) -> Option<String> {
         self.with_paths().into_iter().find_map(|(d, path)| {
-            let has = match d {
-                Device::Unmodelled { element } => element.child("boot").is_some(),
-                other => other.extra().is_some_and(|e| e.has_element("boot")),
-            };
+            let has = d.boot_order().is_some()
+                || match d {
+                    Device::Unmodelled { element } => element.child("boot").is_some(),
+                    other => other.extra().is_some_and(|e| e.has_element("boot")),
+                };
             has.then(|| format!("{path}/boot"))
         })
     }
@@ -236,14 +267,73 @@ pub fn validate(cx: &Context, diags: &mut Diagnostics) {
             }
         }
     }
+    validate_boot_orders(&with_paths, diags);
     disk::validate_all(&with_paths, cx, diags);
     graphics::validate_all(&with_paths, cx, diags);
+    chardev::validate_all(&with_paths, cx, diags);
     hostdev::validate_all(&with_paths, cx, diags);
+}
+
+/// libvirt refuses two devices with one boot order (and order 0, which it reads as unset).
+fn validate_boot_orders(devices: &[(&Device, String)], diags: &mut Diagnostics) {
+    let mut seen: Vec<(u32, &str)> = Vec::new();
+    for (d, path) in devices {
+        let order = match d {
+            Device::Unmodelled { element } => element
+                .child("boot")
+                .and_then(|b| b.attr("order"))
+                .and_then(|o| o.trim().parse::<u32>().ok()),
+            other => other.boot_order().or_else(|| {
+                other
+                    .extra()
+                    .and_then(|e| e.element("boot"))
+                    .and_then(|b| b.attr("order"))
+                    .and_then(|o| o.trim().parse::<u32>().ok())
+            }),
+        };
+        let Some(order) = order else { continue };
+        let at = format!("{path}/boot/@order");
+        if order == 0 {
+            diags.error(
+                "E-BOOT-ORDER-ZERO",
+                at,
+                "boot order 0 is not a place in the boot order",
+                "number boot devices from 1: <boot order='1'/> boots first",
+            );
+            continue;
+        }
+        match seen.iter().find(|(o, _)| *o == order) {
+            Some((_, first)) => diags.error(
+                "E-BOOT-ORDER-DUPLICATE",
+                at,
+                format!("boot order {order} is already used by {first}"),
+                "give each bootable device its own number: 1, 2, 3, ...",
+            ),
+            None => seen.push((order, path)),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use crate::test_support::domain_from;
+
+    #[test]
+    fn boot_order_rules() {
+        use crate::test_support::{codes_of, domain_with_devices};
+        let two = domain_with_devices("<disk type='file'><source file='/a'/><target dev='vda'/><boot order='1'/></disk><interface type='network'><source network='default'/><boot order='1'/></interface>");
+        assert!(codes_of(&two).contains(&"E-BOOT-ORDER-DUPLICATE".into()));
+        let ok = domain_with_devices("<disk type='file'><source file='/a'/><target dev='vda'/><boot order='2'/></disk><interface type='network'><source network='default'/><boot order='1'/></interface>");
+        assert!(
+            !codes_of(&ok).iter().any(|c| c.starts_with("E-")),
+            "{:?}",
+            codes_of(&ok)
+        );
+        let zero = domain_with_devices(
+            "<disk type='file'><source file='/a'/><target dev='vda'/><boot order='0'/></disk>",
+        );
+        assert!(codes_of(&zero).contains(&"E-BOOT-ORDER-ZERO".into()));
+    }
 
     #[test]
     fn devices_are_written_grouped_by_kind_in_stable_order() {
