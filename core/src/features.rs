@@ -1,14 +1,184 @@
-//! `<features>`: hypervisor features toggled on by their presence.
+//! `<features>`: hypervisor features toggled on by their presence or by `state=`, among them
+//! SMM (secure boot), Hyper-V enlightenments (Windows guests) and KVM's own.
 
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostics;
 use crate::node::{Cursor, ElementBuilder, Extra};
+use crate::validate::Context;
+use crate::value_enum;
+use crate::values::parse_u32;
 use crate::xml::Element;
 
 /// A feature switched on by an empty element; attributes such as `<apic eoi='on'/>` are kept.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeatureFlag {
+    #[serde(default, skip_serializing_if = "Extra::is_empty")]
+    pub extra: Extra,
+}
+
+/// A feature with `state='on|off'`, such as `<smm state='on'/>` or `<vmport state='off'/>`;
+/// children (`<tseg>` of smm) are kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeatureState {
+    #[serde(default)]
+    pub state: Option<bool>,
+    #[serde(default, skip_serializing_if = "Extra::is_empty")]
+    pub extra: Extra,
+}
+
+impl FeatureState {
+    pub fn on() -> Self {
+        FeatureState {
+            state: Some(true),
+            extra: Extra::default(),
+        }
+    }
+
+    fn read(mut c: Cursor, diags: &mut Diagnostics) -> FeatureState {
+        let state = c.attr_yes_no("state", diags);
+        FeatureState {
+            state,
+            extra: c.finish(),
+        }
+    }
+
+    fn write(&self, name: &str) -> Element {
+        ElementBuilder::new(name)
+            .on_off("state", self.state)
+            .build(&self.extra)
+    }
+}
+
+value_enum!(
+    /// `<hyperv mode=...>`.
+    HypervMode {
+        /// Only the enlightenments listed.
+        Custom = "custom",
+        /// Every enlightenment the host offers.
+        Passthrough = "passthrough",
+    }
+);
+
+value_enum!(
+    /// The enlightenments of `<hyperv>`, each an element of that name.
+    HypervFeatureName {
+        Relaxed = "relaxed",
+        Vapic = "vapic",
+        Spinlocks = "spinlocks",
+        Vpindex = "vpindex",
+        Runtime = "runtime",
+        Synic = "synic",
+        Stimer = "stimer",
+        Reset = "reset",
+        VendorId = "vendor_id",
+        Frequencies = "frequencies",
+        Reenlightenment = "reenlightenment",
+        Tlbflush = "tlbflush",
+        Ipi = "ipi",
+        Evmcs = "evmcs",
+        Avic = "avic",
+    }
+);
+
+/// One Hyper-V enlightenment, as `<spinlocks state='on' retries='8191'/>`. Children such as
+/// stimer's `<direct state='on'/>` are kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HypervFeature {
+    pub name: HypervFeatureName,
+    #[serde(default)]
+    pub state: Option<bool>,
+    /// `spinlocks` only: how often a guest spins before telling the hypervisor (>= 4095).
+    #[serde(default)]
+    pub retries: Option<u32>,
+    /// `vendor_id` only: the vendor string the guest sees (up to 12 characters).
+    #[serde(default)]
+    pub value: Option<String>,
+    #[serde(default, skip_serializing_if = "Extra::is_empty")]
+    pub extra: Extra,
+}
+
+impl HypervFeature {
+    pub fn on(name: HypervFeatureName) -> Self {
+        HypervFeature {
+            name,
+            state: Some(true),
+            retries: None,
+            value: None,
+            extra: Extra::default(),
+        }
+    }
+}
+
+/// `<hyperv>`: enlightenments that make Windows guests faster, in document order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hyperv {
+    #[serde(default)]
+    pub mode: Option<HypervMode>,
+    #[serde(default)]
+    pub features: Vec<HypervFeature>,
+    #[serde(default, skip_serializing_if = "Extra::is_empty")]
+    pub extra: Extra,
+}
+
+impl Hyperv {
+    pub fn feature(&self, name: &HypervFeatureName) -> Option<&HypervFeature> {
+        self.features.iter().find(|f| &f.name == name)
+    }
+
+    fn read(mut c: Cursor, diags: &mut Diagnostics) -> Hyperv {
+        let mode = c.attr("mode").map(HypervMode::parse);
+        let mut features = Vec::new();
+        for (i, el, path) in c.all_children() {
+            c.take_child_at(i);
+            let mut f = Cursor::new(el, path);
+            let name = HypervFeatureName::parse(&el.name);
+            let state = f.attr_yes_no("state", diags);
+            let retries = if name == HypervFeatureName::Spinlocks {
+                f.attr_parsed("retries", diags, |s| parse_u32("spinlocks retries", s))
+            } else {
+                None
+            };
+            let value = if name == HypervFeatureName::VendorId {
+                f.attr("value").map(str::to_string)
+            } else {
+                None
+            };
+            features.push(HypervFeature {
+                name,
+                state,
+                retries,
+                value,
+                extra: f.finish(),
+            });
+        }
+        Hyperv {
+            mode,
+            features,
+            extra: c.finish(),
+        }
+    }
+
+    fn write(&self) -> Element {
+        ElementBuilder::new("hyperv")
+            .opt_attr("mode", self.mode.as_ref().map(|m| m.as_str()))
+            .children(self.features.iter().map(|f| {
+                ElementBuilder::new(f.name.as_str())
+                    .on_off("state", f.state)
+                    .opt_attr("retries", f.retries.map(|r| r.to_string()))
+                    .opt_attr("value", f.value.as_ref())
+                    .build(&f.extra)
+            }))
+            .build(&self.extra)
+    }
+}
+
+/// `<kvm>`: KVM's own features; `<hidden>` hides the hypervisor signature from the guest
+/// (some GPU drivers refuse to run under a visible one). Others are kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KvmFeatures {
+    #[serde(default)]
+    pub hidden: Option<FeatureState>,
     #[serde(default, skip_serializing_if = "Extra::is_empty")]
     pub extra: Extra,
 }
@@ -24,6 +194,16 @@ pub struct Features {
     /// APIC: the programmable interrupt controller.
     #[serde(default)]
     pub apic: Option<FeatureFlag>,
+    #[serde(default)]
+    pub hyperv: Option<Hyperv>,
+    #[serde(default)]
+    pub kvm: Option<KvmFeatures>,
+    /// VMware's I/O port (`state='off'` is what most guests want).
+    #[serde(default)]
+    pub vmport: Option<FeatureState>,
+    /// System Management Mode: x86 secure boot needs it.
+    #[serde(default)]
+    pub smm: Option<FeatureState>,
     #[serde(default, skip_serializing_if = "Extra::is_empty")]
     pub extra: Extra,
 }
@@ -38,15 +218,34 @@ impl Features {
         }
     }
 
-    pub fn read(mut c: Cursor, _diags: &mut Diagnostics) -> Features {
+    /// Nothing left to write but an empty `<features/>`.
+    pub fn is_empty(&self) -> bool {
+        *self == Features::default()
+    }
+
+    pub fn read(mut c: Cursor, diags: &mut Diagnostics) -> Features {
         let mut flag = |name: &str| c.child(name).map(|f| FeatureFlag { extra: f.finish() });
         let pae = flag("pae");
         let acpi = flag("acpi");
         let apic = flag("apic");
+        let hyperv = c.child("hyperv").map(|h| Hyperv::read(h, diags));
+        let kvm = c.child("kvm").map(|mut k| {
+            let hidden = k.child("hidden").map(|h| FeatureState::read(h, diags));
+            KvmFeatures {
+                hidden,
+                extra: k.finish(),
+            }
+        });
+        let vmport = c.child("vmport").map(|v| FeatureState::read(v, diags));
+        let smm = c.child("smm").map(|s| FeatureState::read(s, diags));
         Features {
             pae,
             acpi,
             apic,
+            hyperv,
+            kvm,
+            vmport,
+            smm,
             extra: c.finish(),
         }
     }
@@ -56,12 +255,41 @@ impl Features {
             f.as_ref()
                 .map(|f| ElementBuilder::new(name).build(&f.extra))
         };
-        // libvirt's formatter order (virDomainFeature): acpi, apic, pae, then the rest.
+        // libvirt's formatter order (virDomainFeature): acpi, apic, pae, hap, viridian,
+        // privnet, hyperv, kvm, pvspinlock, capabilities, pmu, vmport, gic, smm, ...; the
+        // kept ones come back after the modelled one they followed.
         ElementBuilder::new("features")
             .opt_child(flag("acpi", &self.acpi))
             .opt_child(flag("apic", &self.apic))
             .opt_child(flag("pae", &self.pae))
+            .opt_child(self.hyperv.as_ref().map(Hyperv::write))
+            .opt_child(self.kvm.as_ref().map(|k| {
+                ElementBuilder::new("kvm")
+                    .opt_child(k.hidden.as_ref().map(|h| h.write("hidden")))
+                    .build(&k.extra)
+            }))
+            .opt_child(self.vmport.as_ref().map(|v| v.write("vmport")))
+            .opt_child(self.smm.as_ref().map(|s| s.write("smm")))
             .build(&self.extra)
+    }
+}
+
+pub fn validate(cx: &Context, diags: &mut Diagnostics) {
+    let Some(hyperv) = cx.domain.features.as_ref().and_then(|f| f.hyperv.as_ref()) else {
+        return;
+    };
+    if let Some(r) = hyperv
+        .feature(&HypervFeatureName::Spinlocks)
+        .and_then(|s| s.retries)
+    {
+        if r < 4095 {
+            diags.error(
+                "E-HYPERV-SPINLOCKS-RETRIES",
+                "/domain/features/hyperv/spinlocks/@retries",
+                format!("spinlocks retries='{r}' is below 4095"),
+                "libvirt refuses fewer than 4095 retries: write retries='8191' (what virt-install uses)",
+            );
+        }
     }
 }
 

@@ -62,15 +62,12 @@ fn os() -> impl Strategy<Value = Os> {
                 machine,
                 extra: Extra::default(),
             }),
-            loader: loader.map(|path| Loader {
-                path,
-                extra: Extra::default(),
-            }),
+            loader: loader.map(Loader::new),
             boot: boot.into_iter().map(Boot::new).collect(),
             kernel,
             initrd,
             cmdline,
-            extra: Extra::default(),
+            ..Default::default()
         })
 }
 
@@ -158,7 +155,7 @@ fn domain() -> impl Strategy<Value = Domain> {
             pae,
             acpi,
             apic,
-            extra: Extra::default(),
+            ..Default::default()
         });
         Domain {
             domain_type,
@@ -169,13 +166,16 @@ fn domain() -> impl Strategy<Value = Domain> {
             description,
             memory,
             current_memory,
+            memory_backing: None,
             vcpu,
             bootloader,
             bootloader_args,
             os,
             features,
+            cpu: None,
             clock: offset.map(|offset| Clock {
                 offset,
+                timers: Vec::new(),
                 extra: Extra::default(),
             }),
             lifecycle: Lifecycle {
