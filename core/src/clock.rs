@@ -256,6 +256,56 @@ mod tests {
     }
 
     #[test]
+    fn timers_both_directions() {
+        let xml = "<clock offset='utc'>\n  <timer name='rtc' tickpolicy='catchup' track='guest'/>\n  <timer name='pit' tickpolicy='delay'/>\n  <timer name='hpet' present='no'/>\n  <timer name='hypervclock' present='yes'/>\n</clock>\n";
+        let clock = Clock {
+            timers: vec![
+                Timer {
+                    tickpolicy: Some(TickPolicy::Catchup),
+                    extra: Extra {
+                        attrs: vec![("track".into(), "guest".into())],
+                        children: Vec::new(),
+                    },
+                    ..Timer::new(TimerName::Rtc)
+                },
+                Timer {
+                    tickpolicy: Some(TickPolicy::Delay),
+                    ..Timer::new(TimerName::Pit)
+                },
+                Timer {
+                    present: Some(false),
+                    ..Timer::new(TimerName::Hpet)
+                },
+                Timer {
+                    present: Some(true),
+                    ..Timer::new(TimerName::Hypervclock)
+                },
+            ],
+            ..Clock::utc()
+        };
+        assert_eq!(xml_of(&clock.write()), xml);
+        let back = domain_from(&format!("<domain type='kvm'>{xml}</domain>")).clock;
+        assert_eq!(back, Some(clock));
+    }
+
+    #[test]
+    fn timer_rules() {
+        let doc = |timer: &str| {
+            format!("<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type></os><clock offset='utc'>{timer}</clock></domain>")
+        };
+        let c = codes_of(&doc("<timer name='kvmclock' tickpolicy='delay'/>"));
+        assert!(c.contains(&"E-TIMER-TICKPOLICY".into()), "{c:?}");
+        let c = codes_of(&doc(
+            "<timer name='tsc' tickpolicy='catchup'/><timer name='rtc' tickpolicy='merge'/>",
+        ));
+        assert!(!c.iter().any(|x| x.starts_with("E-TIMER")), "{c:?}");
+        let c = codes_of(&doc("<timer name='rtc' tickpolicy='later'/>"));
+        assert!(c.contains(&"E-TIMER-TICKPOLICY-VALUE".into()), "{c:?}");
+        let c = codes_of(&doc("<timer name='sundial'/>"));
+        assert!(c.contains(&"E-TIMER-NAME".into()), "{c:?}");
+    }
+
+    #[test]
     fn sync_is_upgraded_with_a_warning() {
         let d = domain_from("<domain type='kvm'><clock sync='localtime'/></domain>");
         assert_eq!(

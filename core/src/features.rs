@@ -296,7 +296,7 @@ pub fn validate(cx: &Context, diags: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::{domain_from, xml_of};
+    use crate::test_support::{codes_of, domain_from, xml_of};
 
     #[test]
     fn both_directions() {
@@ -311,5 +311,71 @@ mod tests {
             xml_of(&Features::pc().write()),
             "<features>\n  <acpi/>\n  <apic/>\n</features>\n"
         );
+    }
+
+    #[test]
+    fn hyperv_kvm_smm_both_directions() {
+        let xml = "<features>\n  <acpi/>\n  <apic/>\n  <hap state='on'/>\n  <hyperv mode='custom'>\n    <relaxed state='on'/>\n    <spinlocks state='on' retries='8191'/>\n    <stimer state='on'>\n      <direct state='on'/>\n    </stimer>\n    <vendor_id state='on' value='KVM Hv'/>\n  </hyperv>\n  <kvm>\n    <hidden state='on'/>\n    <hint-dedicated state='on'/>\n  </kvm>\n  <pvspinlock state='on'/>\n  <vmport state='off'/>\n  <smm state='on'>\n    <tseg unit='MiB'>48</tseg>\n  </smm>\n</features>\n";
+        let f = domain_from(&format!("<domain type='kvm'>{xml}</domain>"))
+            .features
+            .unwrap();
+        let h = f.hyperv.as_ref().unwrap();
+        assert_eq!(h.mode, Some(HypervMode::Custom));
+        let names: Vec<&str> = h.features.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["relaxed", "spinlocks", "stimer", "vendor_id"]);
+        assert_eq!(
+            h.feature(&HypervFeatureName::Spinlocks).unwrap().retries,
+            Some(8191)
+        );
+        assert_eq!(
+            h.feature(&HypervFeatureName::VendorId)
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("KVM Hv")
+        );
+        assert!(h
+            .feature(&HypervFeatureName::Stimer)
+            .unwrap()
+            .extra
+            .has_element("direct"));
+        assert_eq!(f.kvm.as_ref().unwrap().hidden, Some(FeatureState::on()));
+        assert_eq!(f.vmport.as_ref().unwrap().state, Some(false));
+        assert_eq!(f.smm.as_ref().unwrap().state, Some(true));
+        assert!(f.smm.as_ref().unwrap().extra.has_element("tseg"));
+        assert_eq!(xml_of(&f.write()), xml);
+    }
+
+    #[test]
+    fn from_model() {
+        let f = Features {
+            hyperv: Some(Hyperv {
+                mode: None,
+                features: vec![
+                    HypervFeature::on(HypervFeatureName::Relaxed),
+                    HypervFeature {
+                        retries: Some(8191),
+                        ..HypervFeature::on(HypervFeatureName::Spinlocks)
+                    },
+                ],
+                extra: Extra::default(),
+            }),
+            smm: Some(FeatureState::on()),
+            ..Features::pc()
+        };
+        let xml = "<features>\n  <acpi/>\n  <apic/>\n  <hyperv>\n    <relaxed state='on'/>\n    <spinlocks state='on' retries='8191'/>\n  </hyperv>\n  <smm state='on'/>\n</features>\n";
+        assert_eq!(xml_of(&f.write()), xml);
+        let back = domain_from(&format!("<domain type='kvm'>{xml}</domain>")).features;
+        assert_eq!(back, Some(f));
+        assert!(Features::default().is_empty() && !Features::pc().is_empty());
+    }
+
+    #[test]
+    fn spinlocks_rule() {
+        let doc = |r: u32| {
+            format!("<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type></os><features><hyperv><spinlocks state='on' retries='{r}'/></hyperv></features></domain>")
+        };
+        assert!(codes_of(&doc(100)).contains(&"E-HYPERV-SPINLOCKS-RETRIES".into()));
+        assert!(!codes_of(&doc(4095)).contains(&"E-HYPERV-SPINLOCKS-RETRIES".into()));
     }
 }

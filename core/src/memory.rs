@@ -336,6 +336,14 @@ impl MemoryBacking {
                 }
             })
         } else {
+            if el.child("hugepages").is_some() {
+                diags.error(
+                    "E-HUGEPAGE-SIZE",
+                    format!("{}/hugepages/page/@size", c.path()),
+                    "a huge page has no size, or one that is not a whole number",
+                    "write <page size='2' unit='MiB'/>; <hugepages> is kept as written",
+                );
+            }
             None
         };
         let nosharepages = take_flag(&mut c, "nosharepages");
@@ -545,6 +553,88 @@ mod tests {
         let v = d.vcpu.unwrap();
         assert_eq!(v.count, 2);
         assert_eq!(xml_of(&v.write()), "<vcpu placement='static'>2</vcpu>\n");
+    }
+
+    #[test]
+    fn vcpu_placement_both_directions() {
+        let v = Vcpu {
+            placement: Some(VcpuPlacement::Static),
+            cpuset: Some("1-4,^3,6".into()),
+            current: Some(2),
+            ..Vcpu::new(4)
+        };
+        let xml = "<vcpu placement='static' cpuset='1-4,^3,6' current='2'>4</vcpu>\n";
+        assert_eq!(xml_of(&v.write()), xml);
+        assert_eq!(
+            domain_from(&format!("<domain type='kvm'>{xml}</domain>")).vcpu,
+            Some(v)
+        );
+    }
+
+    #[test]
+    fn memory_backing_both_directions() {
+        let xml = "<memoryBacking>\n  <hugepages>\n    <page size='1' unit='GiB' nodeset='0-1'/>\n    <page size='2048' unit='KiB'/>\n  </hugepages>\n  <nosharepages/>\n  <locked/>\n  <source type='memfd'/>\n  <access mode='shared'/>\n  <allocation mode='immediate' threads='4'/>\n  <discard/>\n</memoryBacking>\n";
+        let m = MemoryBacking {
+            hugepages: Some(HugePages {
+                pages: vec![
+                    HugePage {
+                        size: 1,
+                        unit: Some(MemoryUnit::GiB),
+                        nodeset: Some("0-1".into()),
+                        extra: Extra::default(),
+                    },
+                    HugePage {
+                        size: 2048,
+                        unit: Some(MemoryUnit::KiB),
+                        nodeset: None,
+                        extra: Extra::default(),
+                    },
+                ],
+                extra: Extra::default(),
+            }),
+            nosharepages: true,
+            locked: true,
+            source: Some(MemorySourceType::Memfd),
+            access: Some(MemoryAccessMode::Shared),
+            allocation: Some(MemoryAllocationMode::Immediate),
+            allocation_threads: Some(4),
+            discard: true,
+            extra: Extra::default(),
+        };
+        assert_eq!(xml_of(&m.write()), xml);
+        let d = domain_from(&format!("<domain type='kvm'>{xml}</domain>"));
+        assert_eq!(d.memory_backing, Some(m));
+    }
+
+    #[test]
+    fn memory_backing_keeps_what_it_does_not_read() {
+        let xml = "<memoryBacking>\n  <hugepages/>\n  <locked x='1'/>\n  <source type='file' y='2'/>\n</memoryBacking>\n";
+        let m = domain_from(&format!("<domain type='kvm'>{xml}</domain>"))
+            .memory_backing
+            .unwrap();
+        assert_eq!(m.hugepages, Some(HugePages::default()));
+        assert!(!m.locked && m.source.is_none());
+        assert_eq!(xml_of(&m.write()), xml);
+    }
+
+    #[test]
+    fn hugepage_and_vcpu_rules() {
+        use crate::test_support::codes_of;
+        let doc = |page: &str| {
+            format!("<domain type='kvm'><name>a</name><memory>1048576</memory><memoryBacking><hugepages>{page}</hugepages></memoryBacking><vcpu current='2'>2</vcpu><os><type>hvm</type></os></domain>")
+        };
+        let c = codes_of(&doc("<page size='3000' unit='KiB'/>"));
+        assert!(c.contains(&"W-HUGEPAGE-SIZE".into()), "{c:?}");
+        let c = codes_of(&doc("<page size='0'/>"));
+        assert!(c.contains(&"E-HUGEPAGE-SIZE-ZERO".into()), "{c:?}");
+        let c = codes_of(&doc("<page size='2' unit='MiB'/><page size='1' unit='G'/>"));
+        assert!(
+            !c.iter()
+                .any(|x| x.contains("HUGEPAGE") || x.contains("VCPU")),
+            "{c:?}"
+        );
+        let c = codes_of("<domain type='kvm'><name>a</name><memory>1</memory><vcpu current='3'>2</vcpu></domain>");
+        assert!(c.contains(&"E-VCPU-CURRENT".into()), "{c:?}");
     }
 
     #[test]

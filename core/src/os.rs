@@ -547,6 +547,90 @@ mod tests {
     }
 
     #[test]
+    fn uefi_boot_both_directions() {
+        let xml = "<os firmware='efi'>\n  <type arch='x86_64' machine='q35'>hvm</type>\n  <firmware>\n    <feature enabled='yes' name='secure-boot'/>\n    <feature enabled='no' name='enrolled-keys'/>\n  </firmware>\n  <loader readonly='yes' secure='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE.secboot.fd</loader>\n  <nvram template='/usr/share/OVMF/OVMF_VARS.fd'>/var/lib/libvirt/qemu/nvram/g_VARS.fd</nvram>\n  <boot dev='hd'/>\n  <bootmenu enable='yes' timeout='3000'/>\n</os>\n";
+        let os = Os {
+            firmware: Some(Firmware::Efi),
+            os_type: Some(OsType {
+                kind: OsKind::Hvm,
+                arch: Some("x86_64".into()),
+                machine: Some("q35".into()),
+                extra: Extra::default(),
+            }),
+            firmware_features: Some(FirmwareFeatures {
+                features: vec![
+                    FirmwareFeature {
+                        name: FirmwareFeatureName::SecureBoot,
+                        enabled: Some(true),
+                        extra: Extra::default(),
+                    },
+                    FirmwareFeature {
+                        name: FirmwareFeatureName::EnrolledKeys,
+                        enabled: Some(false),
+                        extra: Extra::default(),
+                    },
+                ],
+                extra: Extra::default(),
+            }),
+            loader: Some(Loader {
+                readonly: Some(true),
+                secure: Some(true),
+                loader_type: Some(LoaderType::Pflash),
+                ..Loader::new("/usr/share/OVMF/OVMF_CODE.secboot.fd")
+            }),
+            nvram: Some(Nvram {
+                path: "/var/lib/libvirt/qemu/nvram/g_VARS.fd".into(),
+                template: Some("/usr/share/OVMF/OVMF_VARS.fd".into()),
+                extra: Extra::default(),
+            }),
+            boot: vec![Boot::new(BootDevice::Hd)],
+            bootmenu: Some(BootMenu {
+                enable: Some(true),
+                timeout: Some(3000),
+                extra: Extra::default(),
+            }),
+            ..Default::default()
+        };
+        assert_eq!(xml_of(&os.write()), xml);
+        let d = domain_from(&format!("<domain type='kvm'>{xml}</domain>"));
+        assert_eq!(d.os, Some(os));
+    }
+
+    #[test]
+    fn empty_loader_stays_empty_and_unknown_parts_stay() {
+        let xml = "<os>\n  <type>hvm</type>\n  <loader readonly='yes' type='pflash' stateless='yes'/>\n  <smbios mode='sysinfo'/>\n</os>\n";
+        let os = domain_from(&format!("<domain type='kvm'>{xml}</domain>"))
+            .os
+            .unwrap();
+        assert_eq!(os.loader.as_ref().unwrap().path, "");
+        assert_eq!(xml_of(&os.write()), xml);
+    }
+
+    #[test]
+    fn secure_boot_rules() {
+        let doc = |os_attr: &str, os: &str, features: &str| {
+            format!("<domain type='kvm'><name>a</name><memory>1</memory><os{os_attr}><type arch='x86_64' machine='q35'>hvm</type>{os}</os><features><acpi/>{features}</features></domain>")
+        };
+        let pflash = "<loader readonly='yes' secure='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE.secboot.fd</loader>";
+        let c = codes_of(&doc("", pflash, ""));
+        assert!(c.contains(&"W-SECURE-BOOT-NO-SMM".into()), "{c:?}");
+        assert!(!c.contains(&"W-SECURE-BOOT-NO-EFI".into()), "{c:?}");
+        let c = codes_of(&doc("", pflash, "<smm state='on'/>"));
+        assert!(!c.iter().any(|x| x.starts_with("W-SECURE-BOOT")), "{c:?}");
+        let rom = "<loader secure='yes' type='rom'>/usr/share/OVMF/OVMF_CODE.fd</loader>";
+        let c = codes_of(&doc("", rom, "<smm state='on'/>"));
+        assert!(c.contains(&"W-SECURE-BOOT-NO-EFI".into()), "{c:?}");
+        // Auto-selection: libvirt turns SMM on itself, unless the document turns it off.
+        let auto = "<firmware><feature enabled='yes' name='secure-boot'/></firmware>";
+        let c = codes_of(&doc(" firmware='efi'", auto, ""));
+        assert!(!c.iter().any(|x| x.starts_with("W-SECURE-BOOT")), "{c:?}");
+        let c = codes_of(&doc(" firmware='efi'", auto, "<smm state='off'/>"));
+        assert!(c.contains(&"W-SECURE-BOOT-NO-SMM".into()), "{c:?}");
+        let c = codes_of(&doc(" firmware='bios'", auto, "<smm state='on'/>"));
+        assert!(c.contains(&"W-SECURE-BOOT-NO-EFI".into()), "{c:?}");
+    }
+
+    #[test]
     fn rules() {
         let c = codes_of("<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type><boot dev='usb'/></os></domain>");
         assert!(c.contains(&"E-BOOT-DEV".into()), "{c:?}");
