@@ -7,7 +7,7 @@ use crate::diagnostic::Diagnostics;
 use crate::node::{step, Cursor, ElementBuilder, Extra};
 use crate::validate::Context;
 use crate::value_enum;
-use crate::values::{choice_hint, parse_u32};
+use crate::values::{parse_u32, refuse_unknown};
 use crate::xml::Element;
 
 value_enum!(
@@ -259,21 +259,64 @@ pub fn validate(cx: &Context, diags: &mut Diagnostics) {
         return;
     };
     if let Some(CpuMode::Other(m)) = &cpu.mode {
-        diags.error(
+        refuse_unknown(
+            diags,
             "E-CPU-MODE",
             "/domain/cpu/@mode",
-            format!("'{m}' is not a CPU mode"),
-            choice_hint(m, CpuMode::known()),
+            "CPU mode",
+            m,
+            CpuMode::known(),
+        );
+    }
+    if let Some(CpuMatch::Other(m)) = &cpu.cpu_match {
+        refuse_unknown(
+            diags,
+            "E-CPU-MATCH",
+            "/domain/cpu/@match",
+            "CPU match",
+            m,
+            CpuMatch::known(),
+        );
+    }
+    if let Some(CpuCheck::Other(m)) = &cpu.check {
+        refuse_unknown(
+            diags,
+            "E-CPU-CHECK",
+            "/domain/cpu/@check",
+            "CPU check",
+            m,
+            CpuCheck::known(),
+        );
+    }
+    if let Some(CpuModelFallback::Other(m)) = cpu.model.as_ref().and_then(|m| m.fallback.as_ref()) {
+        refuse_unknown(
+            diags,
+            "E-CPU-MODEL-FALLBACK",
+            "/domain/cpu/model/@fallback",
+            "model fallback",
+            m,
+            CpuModelFallback::known(),
         );
     }
     let count = cpu.features.len();
     for (i, f) in cpu.features.iter().enumerate() {
+        let at = |attr: &str| format!("/domain/cpu/{}/@{attr}", step("feature", i + 1, count));
         if let Some(CpuFeaturePolicy::Other(p)) = &f.policy {
-            diags.error(
+            refuse_unknown(
+                diags,
                 "E-CPU-FEATURE-POLICY",
-                format!("/domain/cpu/{}/@policy", step("feature", i + 1, count)),
-                format!("'{p}' is not a CPU feature policy"),
-                choice_hint(p, CpuFeaturePolicy::known()),
+                at("policy"),
+                "CPU feature policy",
+                p,
+                CpuFeaturePolicy::known(),
+            );
+        }
+        if f.name.is_empty() {
+            diags.error(
+                "E-CPU-FEATURE-NAME-MISSING",
+                at("name"),
+                "a CPU <feature> has no name",
+                "write <feature policy='require' name='vmx'/>",
             );
         }
     }

@@ -7,7 +7,7 @@ use crate::diagnostic::Diagnostics;
 use crate::node::{Cursor, ElementBuilder, Extra};
 use crate::validate::Context;
 use crate::value_enum;
-use crate::values::parse_u32;
+use crate::values::{parse_u32, refuse_unknown};
 use crate::xml::Element;
 
 /// A feature switched on by an empty element; attributes such as `<apic eoi='on'/>` are kept.
@@ -278,6 +278,70 @@ pub fn validate(cx: &Context, diags: &mut Diagnostics) {
     let Some(hyperv) = cx.domain.features.as_ref().and_then(|f| f.hyperv.as_ref()) else {
         return;
     };
+    let base = "/domain/features/hyperv";
+    if let Some(HypervMode::Other(m)) = &hyperv.mode {
+        refuse_unknown(
+            diags,
+            "E-HYPERV-MODE",
+            format!("{base}/@mode"),
+            "Hyper-V mode",
+            m,
+            HypervMode::known(),
+        );
+    }
+    for f in &hyperv.features {
+        let at = |attr: &str| format!("{base}/{}/@{attr}", f.name);
+        if let HypervFeatureName::Other(n) = &f.name {
+            refuse_unknown(
+                diags,
+                "E-HYPERV-FEATURE",
+                format!("{base}/{n}"),
+                "Hyper-V enlightenment",
+                n,
+                HypervFeatureName::known(),
+            );
+            continue;
+        }
+        if f.state.is_none() && !f.extra.attrs.iter().any(|(n, _)| n == "state") {
+            diags.error(
+                "E-HYPERV-STATE-MISSING",
+                at("state"),
+                format!("<{}> has no state attribute", f.name),
+                format!("write <{} state='on'/>", f.name),
+            );
+        }
+        if f.state != Some(true) {
+            continue;
+        }
+        match f.name {
+            HypervFeatureName::Spinlocks
+                if f.retries.is_none() && f.extra.attr("retries").is_none() =>
+            {
+                diags.error(
+                    "E-HYPERV-SPINLOCKS-RETRIES-MISSING",
+                    at("retries"),
+                    "<spinlocks state='on'> has no retries attribute",
+                    "write <spinlocks state='on' retries='8191'/>",
+                )
+            }
+            HypervFeatureName::VendorId => match &f.value {
+                None => diags.error(
+                    "E-HYPERV-VENDOR-ID-MISSING",
+                    at("value"),
+                    "<vendor_id state='on'> has no value attribute",
+                    "write <vendor_id state='on' value='KVM Hv'/> (up to 12 characters)",
+                ),
+                Some(v) if v.chars().count() > 12 => diags.error(
+                    "E-HYPERV-VENDOR-ID-LONG",
+                    at("value"),
+                    format!("vendor_id value '{v}' is longer than 12 characters"),
+                    "libvirt refuses more than 12 characters: shorten it",
+                ),
+                Some(_) => {}
+            },
+            _ => {}
+        }
+    }
     if let Some(r) = hyperv
         .feature(&HypervFeatureName::Spinlocks)
         .and_then(|s| s.retries)

@@ -6,7 +6,7 @@ use crate::diagnostic::Diagnostics;
 use crate::node::{Cursor, ElementBuilder, Extra};
 use crate::validate::Context;
 use crate::value_enum;
-use crate::values::{parse_u32, parse_u64};
+use crate::values::{parse_u32, parse_u64, refuse_unknown};
 use crate::xml::{Element, Node};
 
 value_enum!(
@@ -486,6 +486,49 @@ pub fn validate(cx: &Context, diags: &mut Diagnostics) {
                     "lower current= or raise the vcpu count",
                 );
             }
+        }
+    }
+    if let Some(VcpuPlacement::Other(p)) = d.vcpu.as_ref().and_then(|v| v.placement.as_ref()) {
+        refuse_unknown(
+            diags,
+            "E-VCPU-PLACEMENT",
+            "/domain/vcpu/@placement",
+            "vCPU placement",
+            p,
+            VcpuPlacement::known(),
+        );
+    }
+    if let Some(m) = &d.memory_backing {
+        let base = "/domain/memoryBacking";
+        if let Some(MemorySourceType::Other(v)) = &m.source {
+            refuse_unknown(
+                diags,
+                "E-MEMORY-SOURCE-TYPE",
+                format!("{base}/source/@type"),
+                "memory source type",
+                v,
+                MemorySourceType::known(),
+            );
+        }
+        if let Some(MemoryAccessMode::Other(v)) = &m.access {
+            refuse_unknown(
+                diags,
+                "E-MEMORY-ACCESS-MODE",
+                format!("{base}/access/@mode"),
+                "memory access mode",
+                v,
+                MemoryAccessMode::known(),
+            );
+        }
+        if let Some(MemoryAllocationMode::Other(v)) = &m.allocation {
+            refuse_unknown(
+                diags,
+                "E-MEMORY-ALLOCATION-MODE",
+                format!("{base}/allocation/@mode"),
+                "memory allocation mode",
+                v,
+                MemoryAllocationMode::known(),
+            );
         }
     }
     hugepage_rules(cx, diags);

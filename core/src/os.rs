@@ -8,7 +8,7 @@ use crate::diagnostic::Diagnostics;
 use crate::node::{step, Cursor, ElementBuilder, Extra};
 use crate::validate::Context;
 use crate::value_enum;
-use crate::values::{choice_hint, parse_u32};
+use crate::values::{choice_hint, parse_u32, refuse_unknown};
 use crate::xml::Element;
 
 value_enum!(
@@ -439,6 +439,7 @@ pub fn validate(cx: &Context, diags: &mut Diagnostics) {
             }
         }
     }
+    firmware_rules(os, diags);
     secure_boot_rules(cx, os, diags);
     if os.initrd.is_some() && os.kernel.is_none() {
         diags.warning(
@@ -455,6 +456,69 @@ pub fn validate(cx: &Context, diags: &mut Diagnostics) {
             "<cmdline> is set without <kernel>",
             "the kernel command line only applies to direct kernel boot: add <kernel>",
         );
+    }
+}
+
+/// Values libvirt refuses in the firmware parts of `<os>`.
+fn firmware_rules(os: &Os, diags: &mut Diagnostics) {
+    if let Some(Firmware::Other(v)) = &os.firmware {
+        refuse_unknown(
+            diags,
+            "E-FIRMWARE",
+            "/domain/os/@firmware",
+            "firmware",
+            v,
+            Firmware::known(),
+        );
+    }
+    if let Some(f) = &os.firmware_features {
+        let count = f.features.len();
+        for (i, feature) in f.features.iter().enumerate() {
+            if let FirmwareFeatureName::Other(v) = &feature.name {
+                refuse_unknown(
+                    diags,
+                    "E-FIRMWARE-FEATURE",
+                    format!(
+                        "/domain/os/firmware/{}/@name",
+                        step("feature", i + 1, count)
+                    ),
+                    "firmware feature",
+                    v,
+                    FirmwareFeatureName::known(),
+                );
+            }
+        }
+    }
+    if let Some(LoaderType::Other(v)) = os.loader.as_ref().and_then(|l| l.loader_type.as_ref()) {
+        refuse_unknown(
+            diags,
+            "E-LOADER-TYPE",
+            "/domain/os/loader/@type",
+            "loader type",
+            v,
+            LoaderType::known(),
+        );
+    }
+    if os.nvram.is_some()
+        && os.firmware.is_none()
+        && os.loader.as_ref().is_none_or(|l| l.path.is_empty())
+    {
+        diags.error(
+            "E-NVRAM-WITHOUT-LOADER",
+            "/domain/os/nvram",
+            "<nvram> without a loader path or firmware auto-selection",
+            "add <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE.fd</loader>, or <os firmware='efi'> to let libvirt choose",
+        );
+    }
+    if let Some(t) = os.bootmenu.as_ref().and_then(|b| b.timeout) {
+        if t > 65535 {
+            diags.error(
+                "E-BOOTMENU-TIMEOUT",
+                "/domain/os/bootmenu/@timeout",
+                format!("boot menu timeout {t} ms is above 65535"),
+                "libvirt takes 0 to 65535 milliseconds: write timeout='3000' for three seconds",
+            );
+        }
     }
 }
 

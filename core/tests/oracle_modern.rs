@@ -292,7 +292,37 @@ fn libvirt_refuses_what_vmxml_calls_an_error() {
             ),
         ),
     ];
-    for (code, xml) in cases {
+    // Unknown values and missing attributes in the new parts.
+    let os = |attr: &str, inner: &str| format!("{attr}>{Q35}{inner}<boot dev='hd'/>");
+    let hv = |inner: &str| format!("<hyperv>{inner}</hyperv>");
+    let mb = |inner: &str| format!("<memoryBacking>{inner}</memoryBacking>");
+    let more: Vec<(&str, String)> = vec![
+        ("E-HYPERV-SPINLOCKS-RETRIES-MISSING", guest("r1", "", vcpu4, &boot, &hv("<spinlocks state='on'/>"), "", "")),
+        ("E-HYPERV-VENDOR-ID-MISSING", guest("r2", "", vcpu4, &boot, &hv("<vendor_id state='on'/>"), "", "")),
+        ("E-HYPERV-VENDOR-ID-LONG", guest("r3", "", vcpu4, &boot, &hv("<vendor_id state='on' value='ABCDEFGHIJKLM'/>"), "", "")),
+        ("E-HYPERV-FEATURE", guest("r4", "", vcpu4, &boot, &hv("<bogus state='on'/>"), "", "")),
+        ("E-HYPERV-STATE-MISSING", guest("r5", "", vcpu4, &boot, &hv("<relaxed/>"), "", "")),
+        ("E-HYPERV-MODE", guest("r6", "", vcpu4, &boot, "<hyperv mode='all'/>", "", "")),
+        ("E-FIRMWARE", guest("r7", "", vcpu4, &os(" firmware='uefi'", ""), "", "", "")),
+        ("E-FIRMWARE-FEATURE", guest("r8", "", vcpu4, &os(" firmware='efi'", "<firmware><feature enabled='yes' name='bogus'/></firmware>"), "", "", "")),
+        ("E-LOADER-TYPE", guest("r9", "", vcpu4, &os("", "<loader type='flash'>/x</loader>"), "", "", "")),
+        ("E-NVRAM-WITHOUT-LOADER", guest("r10", "", vcpu4, &os("", "<nvram>/var/lib/libvirt/qemu/nvram/x.fd</nvram>"), "", "", "")),
+        ("E-BOOTMENU-TIMEOUT", guest("r11", "", vcpu4, &format!(">{Q35}<boot dev='hd'/><bootmenu enable='yes' timeout='70000'/>"), "", "", "")),
+        ("E-CPU-MODE", guest("r12", "", vcpu4, &boot, "", "<cpu mode='host'/>", "")),
+        ("E-CPU-MATCH", guest("r13", "", vcpu4, &boot, "", "<cpu mode='custom' match='loose'><model>qemu64</model></cpu>", "")),
+        ("E-CPU-CHECK", guest("r14", "", vcpu4, &boot, "", "<cpu mode='custom' check='all'><model>qemu64</model></cpu>", "")),
+        ("E-CPU-MODEL-FALLBACK", guest("r15", "", vcpu4, &boot, "", "<cpu mode='custom'><model fallback='never'>qemu64</model></cpu>", "")),
+        ("E-CPU-FEATURE-POLICY", guest("r16", "", vcpu4, &boot, "", "<cpu mode='custom'><model>qemu64</model><feature policy='maybe' name='vmx'/></cpu>", "")),
+        ("E-CPU-FEATURE-NAME-MISSING", guest("r17", "", vcpu4, &boot, "", "<cpu mode='custom'><model>qemu64</model><feature policy='require'/></cpu>", "")),
+        ("E-VCPU-PLACEMENT", guest("r18", "", "<vcpu placement='dynamic'>4</vcpu>", &boot, "", "", "")),
+        ("E-MEMORY-SOURCE-TYPE", guest("r19", &mb("<source type='shm'/>"), vcpu4, &boot, "", "", "")),
+        ("E-MEMORY-ACCESS-MODE", guest("r20", &mb("<access mode='public'/>"), vcpu4, &boot, "", "", "")),
+        ("E-MEMORY-ALLOCATION-MODE", guest("r21", &mb("<allocation mode='lazy'/>"), vcpu4, &boot, "", "", "")),
+        ("E-HUGEPAGE-SIZE", guest("r22", &mb("<hugepages><page size='big'/></hugepages>"), vcpu4, &boot, "", "", "")),
+        ("E-TIMER-NAME", guest("r23", "", vcpu4, &boot, "", "", "<clock offset='utc'><timer name='sundial'/></clock>")),
+        ("E-TIMER-TICKPOLICY-VALUE", guest("r24", "", vcpu4, &boot, "", "", "<clock offset='utc'><timer name='rtc' tickpolicy='later'/></clock>")),
+    ];
+    for (code, xml) in cases.into_iter().chain(more) {
         let report = vmxml_core::check(&xml);
         assert!(
             report
