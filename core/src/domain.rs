@@ -387,6 +387,22 @@ mod tests {
     }
 
     #[test]
+    fn modern_parts_are_written_in_libvirts_order() {
+        // Source order scrambled; libvirt writes memtune, memoryBacking, vcpu ... features,
+        // cpu, clock.
+        let src = "<domain type='kvm'><name>a</name><cpu mode='host-passthrough'/><clock offset='utc'/><vcpu>2</vcpu><memory>1024</memory><memtune><hard_limit>2048</hard_limit></memtune><memoryBacking><locked/></memoryBacking><features><acpi/></features><os><type>hvm</type></os></domain>";
+        let d = domain_from(src);
+        assert!(d.cpu.is_some() && d.memory_backing.as_ref().is_some_and(|m| m.locked));
+        let out = crate::write(&d);
+        let at = |s: &str| out.find(s).unwrap();
+        assert!(at("<memory") < at("<memtune>"));
+        assert!(at("<memtune>") < at("<memoryBacking>"));
+        assert!(at("<memoryBacking>") < at("<vcpu>"));
+        assert!(at("<features>") < at("<cpu "));
+        assert!(at("<cpu ") < at("<clock "));
+    }
+
+    #[test]
     fn unknown_children_are_kept_in_place() {
         let src = "<domain type='kvm'>\n  <name>a</name>\n  <metadata>\n    <app:x xmlns:app='urn:x'>free <b>text</b></app:x>\n  </metadata>\n  <memory unit='KiB'>1024</memory>\n</domain>\n";
         assert_eq!(crate::write(&domain_from(src)), src);
