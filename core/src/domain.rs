@@ -4,11 +4,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
+use crate::cpu::Cpu;
 use crate::devices::Devices;
 use crate::diagnostic::Diagnostics;
 use crate::features::Features;
 use crate::lifecycle::{Lifecycle, LifecycleAction};
-use crate::memory::{MemorySize, MemoryUnit, Vcpu};
+use crate::memory::{MemoryBacking, MemorySize, MemoryUnit, Vcpu};
 use crate::node::{Cursor, ElementBuilder, Extra};
 use crate::os::Os;
 use crate::validate::Context;
@@ -58,6 +59,8 @@ pub struct Domain {
     #[serde(default)]
     pub current_memory: Option<MemorySize>,
     #[serde(default)]
+    pub memory_backing: Option<MemoryBacking>,
+    #[serde(default)]
     pub vcpu: Option<Vcpu>,
     #[serde(default)]
     pub bootloader: Option<String>,
@@ -68,12 +71,14 @@ pub struct Domain {
     #[serde(default)]
     pub features: Option<Features>,
     #[serde(default)]
+    pub cpu: Option<Cpu>,
+    #[serde(default)]
     pub clock: Option<Clock>,
     #[serde(default)]
     pub lifecycle: Lifecycle,
     #[serde(default)]
     pub devices: Option<Devices>,
-    /// Everything else (`<metadata>`, `<cpu>`, `<seclabel>`, `qemu:commandline`, ...), verbatim.
+    /// Everything else (`<metadata>`, `<memtune>`, `<seclabel>`, `qemu:commandline`, ...), verbatim.
     #[serde(default, skip_serializing_if = "Extra::is_empty")]
     pub extra: Extra,
 }
@@ -93,11 +98,13 @@ impl Default for Domain {
             description: None,
             memory: Some(MemorySize::new(2, MemoryUnit::GiB)),
             current_memory: None,
+            memory_backing: None,
             vcpu: Some(Vcpu::new(2)),
             bootloader: None,
             bootloader_args: None,
             os: Some(Os::hvm()),
             features: Some(Features::pc()),
+            cpu: None,
             clock: Some(Clock::utc()),
             lifecycle: Lifecycle {
                 on_poweroff: Some(LifecycleAction::Destroy),
@@ -129,11 +136,13 @@ impl Domain {
             description: None,
             memory: None,
             current_memory: None,
+            memory_backing: None,
             vcpu: None,
             bootloader: None,
             bootloader_args: None,
             os: None,
             features: None,
+            cpu: None,
             clock: None,
             lifecycle: Lifecycle::default(),
             devices: None,
@@ -173,12 +182,16 @@ impl Domain {
         let description = raw_text(&mut c, "description");
         let memory = MemorySize::read("memory", &mut c, diags);
         let current_memory = MemorySize::read("currentMemory", &mut c, diags);
+        let memory_backing = c
+            .child("memoryBacking")
+            .map(|m| MemoryBacking::read(m, diags));
         let vcpu = Vcpu::read(&mut c, diags);
         check_order(root, "bootloader", "os", diags);
         let bootloader = raw_text(&mut c, "bootloader");
         let bootloader_args = raw_text(&mut c, "bootloader_args");
         let os = c.child("os").map(|o| Os::read(o, diags));
         let features = c.child("features").map(|f| Features::read(f, diags));
+        let cpu = c.child("cpu").map(|f| Cpu::read(f, diags));
         let clock = c.child("clock").map(|f| Clock::read(f, diags));
         let lifecycle = Lifecycle::read(&mut c, diags);
         let devices = c.child("devices").map(|d| Devices::read(d, diags));
@@ -192,11 +205,13 @@ impl Domain {
             description,
             memory,
             current_memory,
+            memory_backing,
             vcpu,
             bootloader,
             bootloader_args,
             os,
             features,
+            cpu,
             clock,
             lifecycle,
             devices,
@@ -221,11 +236,13 @@ impl Domain {
                     .as_ref()
                     .map(|m| m.write("currentMemory")),
             )
+            .opt_child(self.memory_backing.as_ref().map(|m| m.write()))
             .opt_child(self.vcpu.as_ref().map(|v| v.write()))
             .opt_child(text("bootloader", &self.bootloader))
             .opt_child(text("bootloader_args", &self.bootloader_args))
             .opt_child(self.os.as_ref().map(|o| o.write()))
             .opt_child(self.features.as_ref().map(|f| f.write()))
+            .opt_child(self.cpu.as_ref().map(|c| c.write()))
             .opt_child(self.clock.as_ref().map(|c| c.write()))
             .children(self.lifecycle.write())
             .opt_child(self.devices.as_ref().map(|d| d.write()))
@@ -367,6 +384,22 @@ mod tests {
         assert!(codes_of(src).contains(&"W-ORDER".into()));
         let out = crate::write(&domain_from(src));
         assert!(out.find("<bootloader>").unwrap() < out.find("<os>").unwrap());
+    }
+
+    #[test]
+    fn modern_parts_are_written_in_libvirts_order() {
+        // Source order scrambled; libvirt writes memtune, memoryBacking, vcpu ... features,
+        // cpu, clock.
+        let src = "<domain type='kvm'><name>a</name><cpu mode='host-passthrough'/><clock offset='utc'/><vcpu>2</vcpu><memory>1024</memory><memtune><hard_limit>2048</hard_limit></memtune><memoryBacking><locked/></memoryBacking><features><acpi/></features><os><type>hvm</type></os></domain>";
+        let d = domain_from(src);
+        assert!(d.cpu.is_some() && d.memory_backing.as_ref().is_some_and(|m| m.locked));
+        let out = crate::write(&d);
+        let at = |s: &str| out.find(s).unwrap();
+        assert!(at("<memory") < at("<memtune>"));
+        assert!(at("<memtune>") < at("<memoryBacking>"));
+        assert!(at("<memoryBacking>") < at("<vcpu>"));
+        assert!(at("<features>") < at("<cpu "));
+        assert!(at("<cpu ") < at("<clock "));
     }
 
     #[test]

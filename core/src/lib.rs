@@ -12,6 +12,7 @@ pub mod values;
 pub mod xml;
 
 pub mod clock;
+pub mod cpu;
 pub mod devices;
 pub mod domain;
 pub mod features;

@@ -422,6 +422,11 @@ impl ElementBuilder {
         self.opt_attr(name, value.map(|b| if b { "yes" } else { "no" }))
     }
 
+    /// For attributes libvirt spells on/off (`<smm state='on'/>`).
+    pub fn on_off(self, name: &str, value: Option<bool>) -> Self {
+        self.opt_attr(name, value.map(|b| if b { "on" } else { "off" }))
+    }
+
     pub fn child(mut self, child: Element) -> Self {
         self.el.children.push(Node::Element(child));
         self

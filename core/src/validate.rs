@@ -14,6 +14,8 @@ pub fn validate_model(domain: &Domain, diags: &mut Diagnostics) {
     crate::domain::validate(&cx, diags);
     crate::memory::validate(&cx, diags);
     crate::os::validate(&cx, diags);
+    crate::features::validate(&cx, diags);
+    crate::cpu::validate(&cx, diags);
     crate::lifecycle::validate(&cx, diags);
     crate::clock::validate(&cx, diags);
     crate::devices::validate(&cx, diags);

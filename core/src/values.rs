@@ -289,6 +289,24 @@ pub fn did_you_mean<'a>(
 }
 
 /// "did you mean X?" or the list of choices, for hints.
+/// Reports an enumerated value libvirt does not know (it refuses the document): `what` names
+/// the attribute as a person reads it, such as "CPU mode".
+pub fn refuse_unknown(
+    diags: &mut crate::diagnostic::Diagnostics,
+    code: &str,
+    path: impl Into<String>,
+    what: &str,
+    value: &str,
+    known: &[&str],
+) {
+    diags.error(
+        code,
+        path,
+        format!("'{value}' is not a {what} libvirt knows"),
+        choice_hint(value, known),
+    );
+}
+
 pub fn choice_hint(word: &str, candidates: &[&str]) -> String {
     match did_you_mean(word, candidates.iter().copied()) {
         Some(s) => format!("did you mean '{s}'?"),

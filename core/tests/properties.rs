@@ -2,17 +2,30 @@
 
 use proptest::prelude::*;
 
-use vmxml_core::clock::{Clock, ClockOffset};
+use vmxml_core::clock::{Clock, ClockOffset, TickPolicy, Timer, TimerName};
+use vmxml_core::cpu::{
+    Cpu, CpuCheck, CpuFeature, CpuFeaturePolicy, CpuMatch, CpuMode, CpuModel, CpuModelFallback,
+    CpuTopology,
+};
 use vmxml_core::devices::disk::{
     Disk, DiskBus, DiskCache, DiskDevice, DiskDriver, DiskSource, DiskTarget,
 };
 use vmxml_core::devices::{Device, Devices};
 use vmxml_core::domain::{Domain, DomainType};
-use vmxml_core::features::{FeatureFlag, Features};
+use vmxml_core::features::{
+    FeatureFlag, FeatureState, Features, Hyperv, HypervFeature, HypervFeatureName, HypervMode,
+    KvmFeatures,
+};
 use vmxml_core::lifecycle::{Lifecycle, LifecycleAction};
-use vmxml_core::memory::{MemorySize, MemoryUnit, Vcpu};
+use vmxml_core::memory::{
+    HugePage, HugePages, MemoryAccessMode, MemoryAllocationMode, MemoryBacking, MemorySize,
+    MemorySourceType, MemoryUnit, Vcpu, VcpuPlacement,
+};
 use vmxml_core::node::Extra;
-use vmxml_core::os::{Boot, BootDevice, Loader, Os, OsKind, OsType};
+use vmxml_core::os::{
+    Boot, BootDevice, BootMenu, Firmware, FirmwareFeature, FirmwareFeatureName, FirmwareFeatures,
+    Loader, LoaderType, Nvram, Os, OsKind, OsType,
+};
 
 /// Text without leading or trailing whitespace (the reader trims values such as paths).
 fn word() -> impl Strategy<Value = String> {
@@ -64,15 +77,12 @@ fn os() -> impl Strategy<Value = Os> {
                 machine,
                 extra: Extra::default(),
             }),
-            loader: loader.map(|path| Loader {
-                path,
-                extra: Extra::default(),
-            }),
+            loader: loader.map(Loader::new),
             boot: boot.into_iter().map(Boot::new).collect(),
             kernel,
             initrd,
             cmdline,
-            extra: Extra::default(),
+            ..Default::default()
         })
 }
 
@@ -164,7 +174,7 @@ fn domain() -> impl Strategy<Value = Domain> {
             pae,
             acpi,
             apic,
-            extra: Extra::default(),
+            ..Default::default()
         });
         Domain {
             domain_type,
@@ -175,13 +185,16 @@ fn domain() -> impl Strategy<Value = Domain> {
             description,
             memory,
             current_memory,
+            memory_backing: None,
             vcpu,
             bootloader,
             bootloader_args,
             os,
             features,
+            cpu: None,
             clock: offset.map(|offset| Clock {
                 offset,
+                timers: Vec::new(),
                 extra: Extra::default(),
             }),
             lifecycle: Lifecycle {
@@ -197,6 +210,274 @@ fn domain() -> impl Strategy<Value = Domain> {
             extra: Extra::default(),
         }
     })
+}
+
+/// `Some` of a modelled value or of one vmxml does not know, or `None`.
+macro_rules! any_of {
+    ($t:ty) => {
+        opt(prop_oneof![
+            pick(<$t>::ALL),
+            other(<$t>::known()).prop_map(<$t>::Other)
+        ])
+    };
+}
+
+fn cpu() -> impl Strategy<Value = Cpu> {
+    let n = || opt(any::<u32>());
+    (
+        (
+            any_of!(CpuMode),
+            any_of!(CpuMatch),
+            any_of!(CpuCheck),
+            opt(any::<bool>()),
+        ),
+        opt((
+            prop_oneof![Just(String::new()), word()],
+            any_of!(CpuModelFallback),
+        )),
+        opt(word()),
+        opt((n(), n(), n(), n(), n())),
+        proptest::collection::vec(
+            (
+                prop_oneof![Just(String::new()), word()],
+                any_of!(CpuFeaturePolicy),
+            ),
+            0..4,
+        ),
+    )
+        .prop_map(
+            |((mode, cpu_match, check, migratable), model, vendor, topology, features)| Cpu {
+                mode,
+                cpu_match,
+                check,
+                migratable,
+                model: model.map(|(name, fallback)| CpuModel {
+                    name,
+                    fallback,
+                    extra: Extra::default(),
+                }),
+                vendor,
+                topology: topology.map(|(sockets, dies, clusters, cores, threads)| CpuTopology {
+                    sockets,
+                    dies,
+                    clusters,
+                    cores,
+                    threads,
+                    extra: Extra::default(),
+                }),
+                features: features
+                    .into_iter()
+                    .map(|(name, policy)| CpuFeature {
+                        name,
+                        policy,
+                        extra: Extra::default(),
+                    })
+                    .collect(),
+                extra: Extra::default(),
+            },
+        )
+}
+
+fn memory_backing() -> impl Strategy<Value = MemoryBacking> {
+    (
+        opt(proptest::collection::vec(
+            (any::<u64>(), opt(pick(MemoryUnit::ALL)), opt(word())),
+            0..3,
+        )),
+        (any::<bool>(), any::<bool>(), any::<bool>()),
+        (
+            any_of!(MemorySourceType),
+            any_of!(MemoryAccessMode),
+            any_of!(MemoryAllocationMode),
+            opt(any::<u32>()),
+        ),
+    )
+        .prop_map(
+            |(
+                pages,
+                (nosharepages, locked, discard),
+                (source, access, allocation, allocation_threads),
+            )| MemoryBacking {
+                hugepages: pages.map(|pages| HugePages {
+                    pages: pages
+                        .into_iter()
+                        .map(|(size, unit, nodeset)| HugePage {
+                            size,
+                            unit,
+                            nodeset,
+                            extra: Extra::default(),
+                        })
+                        .collect(),
+                    extra: Extra::default(),
+                }),
+                nosharepages,
+                locked,
+                source,
+                access,
+                allocation,
+                allocation_threads,
+                discard,
+                extra: Extra::default(),
+            },
+        )
+}
+
+fn features() -> impl Strategy<Value = Features> {
+    let state = || {
+        opt(any::<bool>()).prop_map(|state| FeatureState {
+            state,
+            extra: Extra::default(),
+        })
+    };
+    let name = prop_oneof![
+        pick(HypervFeatureName::ALL),
+        other(HypervFeatureName::known()).prop_map(HypervFeatureName::Other)
+    ];
+    (
+        opt((
+            any_of!(HypervMode),
+            proptest::collection::vec(
+                (name, opt(any::<bool>()), opt(any::<u32>()), opt(word())),
+                0..5,
+            ),
+        )),
+        opt(opt(state())),
+        opt(state()),
+        opt(state()),
+    )
+        .prop_map(|(hyperv, kvm, vmport, smm)| Features {
+            hyperv: hyperv.map(|(mode, fs)| Hyperv {
+                mode,
+                features: fs
+                    .into_iter()
+                    .map(|(name, state, retries, value)| HypervFeature {
+                        retries: retries.filter(|_| name == HypervFeatureName::Spinlocks),
+                        value: value.filter(|_| name == HypervFeatureName::VendorId),
+                        name,
+                        state,
+                        extra: Extra::default(),
+                    })
+                    .collect(),
+                extra: Extra::default(),
+            }),
+            kvm: kvm.map(|hidden| KvmFeatures {
+                hidden,
+                extra: Extra::default(),
+            }),
+            vmport,
+            smm,
+            ..Features::pc()
+        })
+}
+
+fn boot_firmware() -> impl Strategy<Value = Os> {
+    let path = || prop_oneof![Just(String::new()), word()];
+    (
+        any_of!(Firmware),
+        opt(proptest::collection::vec(
+            (
+                prop_oneof![
+                    pick(FirmwareFeatureName::ALL),
+                    other(FirmwareFeatureName::known()).prop_map(FirmwareFeatureName::Other)
+                ],
+                opt(any::<bool>()),
+            ),
+            0..3,
+        )),
+        opt((
+            path(),
+            opt(any::<bool>()),
+            opt(any::<bool>()),
+            any_of!(LoaderType),
+        )),
+        opt((path(), opt(word()))),
+        opt((opt(any::<bool>()), opt(any::<u32>()))),
+    )
+        .prop_map(|(firmware, features, loader, nvram, bootmenu)| Os {
+            firmware,
+            firmware_features: features.map(|fs| FirmwareFeatures {
+                features: fs
+                    .into_iter()
+                    .map(|(name, enabled)| FirmwareFeature {
+                        name,
+                        enabled,
+                        extra: Extra::default(),
+                    })
+                    .collect(),
+                extra: Extra::default(),
+            }),
+            loader: loader.map(|(path, readonly, secure, loader_type)| Loader {
+                path,
+                readonly,
+                secure,
+                loader_type,
+                extra: Extra::default(),
+            }),
+            nvram: nvram.map(|(path, template)| Nvram {
+                path,
+                template,
+                extra: Extra::default(),
+            }),
+            bootmenu: bootmenu.map(|(enable, timeout)| BootMenu {
+                enable,
+                timeout,
+                extra: Extra::default(),
+            }),
+            ..Os::hvm()
+        })
+}
+
+/// The parts a modern KVM guest needs, on an otherwise empty domain.
+fn modern() -> impl Strategy<Value = Domain> {
+    let timer = (
+        prop_oneof![
+            pick(TimerName::ALL),
+            other(TimerName::known()).prop_map(TimerName::Other)
+        ],
+        any_of!(TickPolicy),
+        opt(any::<bool>()),
+    )
+        .prop_map(|(name, tickpolicy, present)| Timer {
+            name,
+            tickpolicy,
+            present,
+            extra: Extra::default(),
+        });
+    (
+        opt(memory_backing()),
+        (
+            any::<u32>(),
+            any_of!(VcpuPlacement),
+            opt(word()),
+            opt(any::<u32>()),
+        ),
+        opt(boot_firmware()),
+        opt(features()),
+        opt(cpu()),
+        proptest::collection::vec(timer, 0..4),
+    )
+        .prop_map(
+            |(memory_backing, (count, placement, cpuset, current), os, features, cpu, timers)| {
+                Domain {
+                    memory_backing,
+                    vcpu: Some(Vcpu {
+                        count,
+                        placement,
+                        cpuset,
+                        current,
+                        extra: Extra::default(),
+                    }),
+                    os,
+                    features,
+                    cpu,
+                    clock: Some(Clock {
+                        timers,
+                        ..Clock::utc()
+                    }),
+                    ..Domain::empty(DomainType::Kvm)
+                }
+            },
+        )
 }
 
 fn corpus_documents() -> Vec<Vec<u8>> {
@@ -216,6 +497,14 @@ proptest! {
 
     #[test]
     fn write_then_read_gives_the_same_model(d in domain()) {
+        let xml = vmxml_core::write(&d);
+        let report = vmxml_core::check(&xml);
+        let back = report.domain.expect("vmxml reads what it writes");
+        prop_assert_eq!(back, d, "{}", xml);
+    }
+
+    #[test]
+    fn modern_parts_survive_write_then_read(d in modern()) {
         let xml = vmxml_core::write(&d);
         let report = vmxml_core::check(&xml);
         let back = report.domain.expect("vmxml reads what it writes");

@@ -14,7 +14,7 @@ use crate::form::{fields, At, Control, Field, FIELD};
 fn set_flag(d: &mut Domain, on: bool, pick: fn(&mut FeatureSet) -> &mut Option<FeatureFlag>) {
     let f = d.features.get_or_insert_with(FeatureSet::default);
     *pick(f) = on.then(FeatureFlag::default);
-    if f.pae.is_none() && f.acpi.is_none() && f.apic.is_none() && f.extra.is_empty() {
+    if f.is_empty() {
         d.features = None;
     }
 }
@@ -119,6 +119,7 @@ static CLOCK: [Field; 1] = [Field {
             None => {
                 d.clock = Some(Clock {
                     offset,
+                    timers: Vec::new(),
                     extra: Default::default(),
                 })
             }

@@ -140,12 +140,7 @@ static LOADER: [Field; 1] = [Field {
         let os = os_mut(d);
         match (v, os.loader.as_mut()) {
             (Some(p), Some(l)) => l.path = p,
-            (Some(p), None) => {
-                os.loader = Some(Loader {
-                    path: p,
-                    extra: Default::default(),
-                })
-            }
+            (Some(p), None) => os.loader = Some(Loader::new(p)),
             (None, _) => os.loader = None,
         }
     },

@@ -167,7 +167,7 @@ fn spellings_of_2008_are_not_flagged() {
 fn kept_reports_only_the_topmost_unmodelled_part() {
     let xml = wrap(
         "<controller type='usb' index='0'><address type='pci' bus='0x00'/></controller>",
-        "<vcpu placement='static'>2</vcpu><cputune><shares>2048</shares></cputune>",
+        "<vcpu placement='static'>2</vcpu><cputune><shares>2048</shares></cputune><clock offset='utc' adjustment='reset'/>",
     );
     let kept: Vec<(String, String)> = crate::check(&xml)
         .diagnostics
@@ -179,7 +179,8 @@ fn kept_reports_only_the_topmost_unmodelled_part() {
         "/domain/cputune".into(),
         "<cputune> is kept as written; vmxml does not model it yet".into()
     )));
-    assert!(kept.iter().any(|(p, _)| p == "/domain/vcpu/@placement"));
+    assert!(kept.iter().any(|(p, _)| p == "/domain/clock/@adjustment"));
+    assert!(!kept.iter().any(|(p, _)| p == "/domain/vcpu/@placement"));
     assert!(kept.iter().any(|(p, _)| p == "/domain/devices/controller"));
     assert!(!kept.iter().any(|(p, _)| p.starts_with("/domain/cputune/")));
     assert!(!kept
