@@ -96,8 +96,17 @@ fn every_new_device_is_modelled_and_libvirt_accepts_it() {
         }
     }
     for kind in [
-        "controller", "filesystem", "tpm", "sound", "audio", "video", "redirdev", "watchdog",
-        "memballoon", "rng", "panic",
+        "controller",
+        "filesystem",
+        "tpm",
+        "sound",
+        "audio",
+        "video",
+        "redirdev",
+        "watchdog",
+        "memballoon",
+        "rng",
+        "panic",
     ] {
         assert!(kinds.contains(&kind), "no {kind} in the oracle documents");
     }

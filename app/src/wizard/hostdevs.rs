@@ -8,14 +8,14 @@ use vmxml_core::Domain;
 
 use super::Group;
 use crate::fields::{
-    device_at, device_at_mut, device_count, element_text, KeptDevices, KeptOthers,
+    device_at, device_at_mut, device_count, element_text, shown_read_only, KeptDevices, KeptOthers,
 };
 use crate::form::{Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
 use crate::state::use_studio;
 
 const KIND: &str = "hostdev";
 
-/// Unmodelled devices the device pages list (storage, display, consoles, this page); the rest
+/// Read-only devices the device pages list (storage, display, consoles, this page); the rest
 /// are shown at the end of this page.
 const LISTED_ELSEWHERE: &[&str] = &[
     "controller",
@@ -267,10 +267,10 @@ pub fn HostDevices() -> impl IntoView {
     let kept = Memo::new(move |_| studio.domain.with(|d| device_count(d, "redirdev") > 0));
     let others = Memo::new(move |_| {
         studio.domain.with(|d| {
-            d.devices.iter().flat_map(|x| x.list.iter()).any(|dev| {
-                matches!(dev, Device::Unmodelled { .. })
-                    && !LISTED_ELSEWHERE.contains(&dev.element_name())
-            })
+            d.devices
+                .iter()
+                .flat_map(|x| x.list.iter())
+                .any(|dev| shown_read_only(dev) && !LISTED_ELSEWHERE.contains(&dev.element_name()))
         })
     });
     view! {

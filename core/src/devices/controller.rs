@@ -244,11 +244,11 @@ impl Controller {
                 }
             }
             Some(_) => {}
-            None => diags.info(
-                "I-CONTROLLER-MODEL-KEPT",
+            None => diags.error(
+                "E-CONTROLLER-MODEL",
                 model_path,
-                format!("the model of a {ty} controller is kept as written"),
-                "vmxml models the models of usb, scsi, pci, virtio-serial and ide controllers",
+                format!("a {ty} controller takes no model, and this one has model='{model}'"),
+                "remove the model attribute",
             ),
         }
     }
@@ -308,16 +308,28 @@ mod tests {
                 "<controller type='usb' index='0' model='qemu-xhci' ports='15'/>\n",
                 Controller {
                     ports: Some(15),
-                    ..Controller::new(ControllerType::Usb, Some(0), Some(ControllerModel::QemuXhci))
+                    ..Controller::new(
+                        ControllerType::Usb,
+                        Some(0),
+                        Some(ControllerModel::QemuXhci),
+                    )
                 },
             ),
             (
                 "<controller type='pci' index='0' model='pcie-root'/>\n",
-                Controller::new(ControllerType::Pci, Some(0), Some(ControllerModel::PcieRoot)),
+                Controller::new(
+                    ControllerType::Pci,
+                    Some(0),
+                    Some(ControllerModel::PcieRoot),
+                ),
             ),
             (
                 "<controller type='scsi' index='0' model='virtio-scsi'/>\n",
-                Controller::new(ControllerType::Scsi, Some(0), Some(ControllerModel::VirtioScsi)),
+                Controller::new(
+                    ControllerType::Scsi,
+                    Some(0),
+                    Some(ControllerModel::VirtioScsi),
+                ),
             ),
             (
                 "<controller type='virtio-serial' index='0' ports='16' vectors='4'/>\n",
@@ -350,11 +362,14 @@ mod tests {
     #[test]
     fn rules() {
         assert!(codes("<controller type='usb3'/>").contains(&"E-CONTROLLER-TYPE".into()));
-        assert!(codes("<controller type='usb' model='xhci'/>")
-            .contains(&"E-CONTROLLER-MODEL".into()));
+        assert!(
+            codes("<controller type='usb' model='xhci'/>").contains(&"E-CONTROLLER-MODEL".into())
+        );
         assert!(codes("<controller type='usb' model='virtio-scsi'/>")
             .contains(&"E-CONTROLLER-MODEL".into()));
         assert!(codes("<controller type='usb' index='x'/>").contains(&"E-VALUE-NUMBER".into()));
+        assert!(codes("<controller type='isa' model='isa-dma'/>")
+            .contains(&"E-CONTROLLER-MODEL".into()));
         let none = "<controller type='usb' model='none'/>";
         for dev in [
             "<input type='tablet' bus='usb'/>",

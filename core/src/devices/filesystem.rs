@@ -325,7 +325,9 @@ impl Filesystem {
                     format!("{path}/@type"),
                     "filesystem type",
                     fs_type,
-                    &["mount", "block", "file", "template", "ram", "bind", "volume"],
+                    &[
+                        "mount", "block", "file", "template", "ram", "bind", "volume",
+                    ],
                 );
             }
         }
@@ -340,7 +342,9 @@ impl Filesystem {
                 FsAccessMode::known(),
             );
         }
-        if let Some(FsDriverType::Other(t)) = self.driver.as_ref().and_then(|d| d.driver_type.as_ref()) {
+        if let Some(FsDriverType::Other(t)) =
+            self.driver.as_ref().and_then(|d| d.driver_type.as_ref())
+        {
             unknown_value(
                 diags,
                 "E-FS-DRIVER-TYPE",
@@ -413,7 +417,9 @@ mod tests {
         }
         let ram = "<filesystem type='ram'>\n  <source usage='1024' units='MiB'/>\n  <target dir='/mnt'/>\n</filesystem>\n";
         let f = fs_of(ram);
-        assert!(matches!(&f.source, FilesystemSource::Ram { usage: Some(1024), extra } if extra.attr("units") == Some("MiB")));
+        assert!(
+            matches!(&f.source, FilesystemSource::Ram { usage: Some(1024), extra } if extra.attr("units") == Some("MiB"))
+        );
         assert_eq!(xml_of(&f.write()), ram);
         let kept = "<filesystem type='volume'>\n  <driver type='path' wrpolicy='immediate'/>\n  <source pool='p' volume='v'/>\n  <target dir='t'/>\n  <alias name='fs0'/>\n</filesystem>\n";
         let f = fs_of(kept);
@@ -427,7 +433,8 @@ mod tests {
         codes_of(&format!("<domain type='kvm'><name>a</name><memory>1</memory>{top}<os><type>hvm</type></os><devices>{devices}</devices></domain>"))
     }
 
-    const SHARED: &str = "<memoryBacking><source type='memfd'/><access mode='shared'/></memoryBacking>";
+    const SHARED: &str =
+        "<memoryBacking><source type='memfd'/><access mode='shared'/></memoryBacking>";
     const VIRTIOFS: &str = "<filesystem type='mount'><driver type='virtiofs'/><source dir='/a'/><target dir='t'/></filesystem>";
 
     #[test]
@@ -438,12 +445,20 @@ mod tests {
         assert!(!codes(numa, VIRTIOFS).contains(&"E-FS-VIRTIOFS-SHARED-MEMORY".into()));
         let mapped = VIRTIOFS.replace("type='mount'", "type='mount' accessmode='mapped'");
         assert!(codes(SHARED, &mapped).contains(&"E-FS-VIRTIOFS-ACCESSMODE".into()));
-        assert!(codes("", "<filesystem type='mnt'><target dir='t'/></filesystem>")
-            .contains(&"E-FS-TYPE".into()));
-        assert!(codes("", "<filesystem accessmode='map'><source dir='/a'/><target dir='t'/></filesystem>")
-            .contains(&"E-FS-ACCESSMODE".into()));
-        assert!(codes("", "<filesystem><driver type='9p'/><source dir='/a'/><target dir='t'/></filesystem>")
-            .contains(&"E-FS-DRIVER-TYPE".into()));
+        assert!(
+            codes("", "<filesystem type='mnt'><target dir='t'/></filesystem>")
+                .contains(&"E-FS-TYPE".into())
+        );
+        assert!(codes(
+            "",
+            "<filesystem accessmode='map'><source dir='/a'/><target dir='t'/></filesystem>"
+        )
+        .contains(&"E-FS-ACCESSMODE".into()));
+        assert!(codes(
+            "",
+            "<filesystem><driver type='9p'/><source dir='/a'/><target dir='t'/></filesystem>"
+        )
+        .contains(&"E-FS-DRIVER-TYPE".into()));
         let ok = codes("", "<filesystem accessmode='squash'><driver type='path'/><source dir='/a'/><target dir='t'/></filesystem>");
         assert!(!ok.iter().any(|c| c.contains("-FS-")), "{ok:?}");
     }

@@ -153,9 +153,15 @@ mod tests {
         assert!(codes("<memballoon/>").contains(&"E-MEMBALLOON-MODEL".into()));
         assert!(codes("<memballoon model='virtio' autodeflate='yes'/>")
             .contains(&"E-VALUE-ON-OFF".into()));
-        assert!(codes("<memballoon model='virtio'/><memballoon model='none'/>")
-            .contains(&"E-MEMBALLOON-DUPLICATE".into()));
+        assert!(
+            codes("<memballoon model='virtio'/><memballoon model='none'/>")
+                .contains(&"E-MEMBALLOON-DUPLICATE".into())
+        );
         let ok = codes("<memballoon model='virtio' autodeflate='on'/>");
-        assert!(!ok.iter().any(|c| c.contains("MEMBALLOON") || c.contains("ON-OFF")), "{ok:?}");
+        assert!(
+            !ok.iter()
+                .any(|c| c.contains("MEMBALLOON") || c.contains("ON-OFF")),
+            "{ok:?}"
+        );
     }
 }

@@ -347,7 +347,12 @@ pub(crate) fn unknown_value(
     } else {
         format!("libvirt does not know {what} '{value}'")
     };
-    diags.error(code, path, message, crate::values::choice_hint(value, known));
+    diags.error(
+        code,
+        path,
+        message,
+        crate::values::choice_hint(value, known),
+    );
 }
 
 /// Whether libvirt's QEMU driver runs this domain: its own checks apply on top of the schema.

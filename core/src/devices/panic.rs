@@ -92,7 +92,10 @@ mod tests {
     fn both_directions() {
         for (xml, model) in [
             ("<panic model='isa'/>\n", Panic::new(Some(PanicModel::Isa))),
-            ("<panic model='hyperv'/>\n", Panic::new(Some(PanicModel::Hyperv))),
+            (
+                "<panic model='hyperv'/>\n",
+                Panic::new(Some(PanicModel::Hyperv)),
+            ),
             ("<panic/>\n", Panic::new(None)),
         ] {
             assert_eq!(panic_of(xml), model);

@@ -105,9 +105,9 @@ impl Redirdev {
 
 /// spicevmc redirection needs a SPICE display to travel over.
 pub fn validate_all(devices: &[(&Device, String)], _cx: &Context, diags: &mut Diagnostics) {
-    let spice = devices
-        .iter()
-        .any(|(d, _)| matches!(d, Device::Graphics(g) if matches!(g.kind, GraphicsKind::Spice { .. })));
+    let spice = devices.iter().any(
+        |(d, _)| matches!(d, Device::Graphics(g) if matches!(g.kind, GraphicsKind::Spice { .. })),
+    );
     if spice {
         return;
     }
@@ -152,13 +152,23 @@ mod tests {
     #[test]
     fn rules() {
         let codes = |d: &str| codes_of(&domain_with_devices(d));
-        assert!(codes("<redirdev bus='usb' type='spicevmc'/>").contains(&"W-REDIRDEV-NO-SPICE".into()));
-        assert!(codes("<redirdev bus='pci' type='spicevmc'/><graphics type='spice'/>")
-            .contains(&"E-REDIRDEV-BUS".into()));
+        assert!(
+            codes("<redirdev bus='usb' type='spicevmc'/>").contains(&"W-REDIRDEV-NO-SPICE".into())
+        );
+        assert!(
+            codes("<redirdev bus='pci' type='spicevmc'/><graphics type='spice'/>")
+                .contains(&"E-REDIRDEV-BUS".into())
+        );
         assert!(codes("<redirdev bus='usb' type='spice'/>").contains(&"E-REDIRDEV-TYPE".into()));
-        assert!(codes("<redirdev bus='usb' type='tcp'><source mode='connect' service='4000'/></redirdev>")
-            .contains(&"E-CHARDEV-SOURCE-HOST-MISSING".into()));
+        assert!(codes(
+            "<redirdev bus='usb' type='tcp'><source mode='connect' service='4000'/></redirdev>"
+        )
+        .contains(&"E-CHARDEV-SOURCE-HOST-MISSING".into()));
         let ok = codes("<redirdev bus='usb' type='spicevmc'/><graphics type='spice'/><redirdev bus='usb' type='tcp'><source mode='connect' host='h' service='4000'/></redirdev>");
-        assert!(!ok.iter().any(|c| c.contains("REDIRDEV") || c.contains("CHARDEV")), "{ok:?}");
+        assert!(
+            !ok.iter()
+                .any(|c| c.contains("REDIRDEV") || c.contains("CHARDEV")),
+            "{ok:?}"
+        );
     }
 }

@@ -152,13 +152,18 @@ mod tests {
 
     #[test]
     fn both_directions() {
-        let xml = "<rng model='virtio'>\n  <backend model='random'>/dev/urandom</backend>\n</rng>\n";
+        let xml =
+            "<rng model='virtio'>\n  <backend model='random'>/dev/urandom</backend>\n</rng>\n";
         assert_eq!(rng_of(xml), Rng::urandom());
         assert_eq!(xml_of(&Rng::urandom().write()), xml);
-        let builtin = "<rng model='virtio-non-transitional'>\n  <backend model='builtin'/>\n</rng>\n";
+        let builtin =
+            "<rng model='virtio-non-transitional'>\n  <backend model='builtin'/>\n</rng>\n";
         let r = rng_of(builtin);
         assert_eq!(r.model, RngModel::VirtioNonTransitional);
-        assert_eq!(r.backend.as_ref().map(|b| &b.model), Some(&RngBackendModel::Builtin));
+        assert_eq!(
+            r.backend.as_ref().map(|b| &b.model),
+            Some(&RngBackendModel::Builtin)
+        );
         assert_eq!(xml_of(&r.write()), builtin);
         let egd = "<rng model='virtio'>\n  <rate bytes='1234' period='2000'/>\n  <backend model='egd' type='tcp'>\n    <source mode='connect' host='1.2.3.4' service='1234'/>\n    <protocol type='raw'/>\n  </backend>\n</rng>\n";
         let r = rng_of(egd);
@@ -169,10 +174,14 @@ mod tests {
     #[test]
     fn rules() {
         let codes = |d: &str| codes_of(&domain_with_devices(d));
-        assert!(codes("<rng model='virtio-rng'><backend model='random'/></rng>")
-            .contains(&"E-RNG-MODEL".into()));
-        assert!(codes("<rng model='virtio'><backend model='urandom'/></rng>")
-            .contains(&"E-RNG-BACKEND-MODEL".into()));
+        assert!(
+            codes("<rng model='virtio-rng'><backend model='random'/></rng>")
+                .contains(&"E-RNG-MODEL".into())
+        );
+        assert!(
+            codes("<rng model='virtio'><backend model='urandom'/></rng>")
+                .contains(&"E-RNG-BACKEND-MODEL".into())
+        );
         assert!(codes("<rng model='virtio'/>").contains(&"E-RNG-BACKEND-MISSING".into()));
         // The char source rules still apply to an egd backend.
         assert!(codes("<rng model='virtio'><backend model='egd' type='unix'><source mode='connect'/></backend></rng>")

@@ -174,7 +174,8 @@ mod tests {
             assert_eq!(first_device(xml), Device::Audio(model.clone()));
             assert_eq!(xml_of(&model.write()), xml);
         }
-        let kept = "<audio id='2' type='pulseaudio' serverName='h'>\n  <input name='in'/>\n</audio>\n";
+        let kept =
+            "<audio id='2' type='pulseaudio' serverName='h'>\n  <input name='in'/>\n</audio>\n";
         let Device::Audio(a) = first_device(kept) else {
             panic!("not audio")
         };
@@ -189,6 +190,10 @@ mod tests {
         assert!(codes("<audio id='1' type='pulse'/>").contains(&"E-AUDIO-TYPE".into()));
         assert!(codes("<audio id='x' type='none'/>").contains(&"E-VALUE-NUMBER".into()));
         let ok = codes("<sound model='ich9'><audio id='1'/></sound><audio id='1' type='none'/>");
-        assert!(!ok.iter().any(|c| c.contains("SOUND") || c.contains("AUDIO")), "{ok:?}");
+        assert!(
+            !ok.iter()
+                .any(|c| c.contains("SOUND") || c.contains("AUDIO")),
+            "{ok:?}"
+        );
     }
 }

@@ -176,7 +176,10 @@ mod tests {
         }));
         assert_eq!(video_of(xml), model);
         assert_eq!(xml_of(&model.write()), xml);
-        for (ty, t) in [("virtio", VideoModelType::Virtio), ("none", VideoModelType::None)] {
+        for (ty, t) in [
+            ("virtio", VideoModelType::Virtio),
+            ("none", VideoModelType::None),
+        ] {
             let xml = format!("<video>\n  <model type='{ty}'/>\n</video>\n");
             let model = Video::new(Some(VideoModel::new(t)));
             assert_eq!(video_of(&xml), model);
@@ -190,11 +193,14 @@ mod tests {
     #[test]
     fn rules() {
         let codes = |d: &str| codes_of(&domain_with_devices(d));
-        assert!(codes("<video><model type='virtio-gpu'/></video>")
-            .contains(&"E-VIDEO-MODEL".into()));
+        assert!(
+            codes("<video><model type='virtio-gpu'/></video>").contains(&"E-VIDEO-MODEL".into())
+        );
         assert!(codes("<video><model type='qxl' primary='yes'/></video><video><model type='vga' primary='yes'/></video>")
             .contains(&"E-VIDEO-PRIMARY-DUPLICATE".into()));
-        let ok = codes("<video><model type='qxl' primary='yes'/></video><video><model type='virtio'/></video>");
+        let ok = codes(
+            "<video><model type='qxl' primary='yes'/></video><video><model type='virtio'/></video>",
+        );
         assert!(!ok.iter().any(|c| c.contains("VIDEO")), "{ok:?}");
     }
 }

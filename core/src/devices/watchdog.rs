@@ -117,7 +117,10 @@ pub fn validate_all(devices: &[(&Device, String)], _cx: &Context, diags: &mut Di
             diags.error(
                 "E-WATCHDOG-DUPLICATE",
                 path.clone(),
-                format!("a second {} watchdog: libvirt takes one of each model", w.model),
+                format!(
+                    "a second {} watchdog: libvirt takes one of each model",
+                    w.model
+                ),
                 "remove this watchdog",
             );
         } else {
@@ -174,8 +177,9 @@ mod tests {
     fn rules() {
         assert!(codes("<watchdog model='i6300'/>").contains(&"E-WATCHDOG-MODEL".into()));
         assert!(codes("<watchdog/>").contains(&"E-WATCHDOG-MODEL".into()));
-        assert!(codes("<watchdog model='ib700' action='boom'/>")
-            .contains(&"E-WATCHDOG-ACTION".into()));
+        assert!(
+            codes("<watchdog model='ib700' action='boom'/>").contains(&"E-WATCHDOG-ACTION".into())
+        );
         assert!(codes("<watchdog model='ib700'/><watchdog model='ib700'/>")
             .contains(&"E-WATCHDOG-DUPLICATE".into()));
         let two = codes("<watchdog model='ib700'/><watchdog model='i6300esb'/>");
