@@ -3,8 +3,10 @@
 //! is read from text by vmxml (with no error), written back by the model, and must pass
 //! virt-xml-validate, `virsh define` on the test driver, and read back from libvirt's dumpxml.
 
+use std::process::Command;
+
 mod common;
-use common::{domain, judge, tools_present};
+use common::{domain, judge, out_dir, run, tools_present};
 
 use vmxml_core::devices::Device;
 use vmxml_core::domain::Domain;
@@ -119,4 +121,80 @@ fn every_new_device_is_modelled_and_libvirt_accepts_it() {
         "libvirt rejects documents vmxml wrote:\n{}",
         failures.join("\n\n")
     );
+}
+
+/// A guest around a `<devices>` fragment, as text: for documents vmxml may flag.
+fn guest_text(name: &str, devices: &str) -> String {
+    format!(
+        "<domain type='kvm'><name>{name}</name><memory unit='MiB'>512</memory>\
+         <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>{devices}</devices></domain>"
+    )
+}
+
+/// Whether libvirt's schema and test driver both take the document.
+fn libvirt_accepts(stem: &str, xml: &str) -> bool {
+    let path = out_dir().join(format!("{stem}.xml"));
+    std::fs::write(&path, xml).expect("write case");
+    let (valid, _) = run(Command::new("virt-xml-validate").arg(&path).arg("domain"));
+    let (defined, _) = run(Command::new("virsh")
+        .args(["-q", "-c", "test:///default", "define"])
+        .arg(&path));
+    valid && defined
+}
+
+fn codes(xml: &str) -> Vec<(String, bool)> {
+    vmxml_core::check(xml)
+        .diagnostics
+        .into_iter()
+        .map(|d| {
+            let e = d.is_error();
+            (d.code, e)
+        })
+        .collect()
+}
+
+#[test]
+fn what_libvirt_refuses_vmxml_flags_as_an_error() {
+    if !tools_present() {
+        return;
+    }
+    let usb = "<controller type='usb' model='none'/>";
+    for (stem, devices, code) in [
+        ("two-balloons", "<memballoon model='virtio'/><memballoon model='virtio'/>".to_string(), "E-MEMBALLOON-DUPLICATE"),
+        ("two-watchdogs", "<watchdog model='ib700'/><watchdog model='ib700'/>".to_string(), "E-WATCHDOG-DUPLICATE"),
+        ("two-primary-videos", "<video><model type='qxl' primary='yes'/></video><video><model type='vga' primary='yes'/></video>".to_string(), "E-VIDEO-PRIMARY-DUPLICATE"),
+        ("usb-none-tablet", format!("{usb}<input type='tablet' bus='usb'/>"), "E-CONTROLLER-USB-NONE"),
+        ("usb-none-redirdev", format!("{usb}<graphics type='spice'/><redirdev bus='usb' type='spicevmc'/>"), "E-CONTROLLER-USB-NONE"),
+        ("usb-none-hostdev", format!("{usb}<hostdev mode='subsystem' type='usb'><source><vendor id='0x1234'/><product id='0xbeef'/></source></hostdev>"), "E-CONTROLLER-USB-NONE"),
+        ("rng-no-backend", "<rng model='virtio'/>".to_string(), "E-RNG-BACKEND-MISSING"),
+        ("tpm-no-backend", "<tpm model='tpm-tis'/>".to_string(), "E-TPM-BACKEND-MISSING"),
+        ("isa-controller-model", "<controller type='isa' index='0' model='isa-dma'/>".to_string(), "E-CONTROLLER-MODEL"),
+    ] {
+        let xml = guest_text(stem, &devices);
+        assert!(!libvirt_accepts(stem, &xml), "{stem}: libvirt accepts it");
+        let found = codes(&xml);
+        assert!(found.contains(&(code.to_string(), true)), "{stem}: {found:?}");
+    }
+}
+
+#[test]
+fn what_libvirt_takes_gets_no_error() {
+    if !tools_present() {
+        return;
+    }
+    // Warnings at most: libvirt's test driver takes these (QEMU minds some of them).
+    let xhci = "<controller type='usb' model='qemu-xhci'/>";
+    for (stem, devices, warning) in [
+        ("redirdev-no-spice", format!("{xhci}<redirdev bus='usb' type='spicevmc'/>"), Some("W-REDIRDEV-NO-SPICE")),
+        ("usb-none-usb-disk-free", "<controller type='usb' model='none'/><input type='mouse' bus='ps2'/>".to_string(), None),
+        ("two-tpms", "<tpm model='tpm-tis'><backend type='emulator' version='2.0'/></tpm><tpm model='tpm-tis'><backend type='emulator' version='2.0'/></tpm>".to_string(), Some("W-TPM-DUPLICATE")),
+    ] {
+        let xml = guest_text(stem, &devices);
+        assert!(libvirt_accepts(stem, &xml), "{stem}: libvirt refuses it");
+        let found = codes(&xml);
+        assert!(!found.iter().any(|(_, e)| *e), "{stem}: {found:?}");
+        if let Some(w) = warning {
+            assert!(found.iter().any(|(c, _)| c == w), "{stem}: {found:?}");
+        }
+    }
 }
