@@ -458,8 +458,7 @@ fn kept_label(name: &str) -> String {
 }
 
 /// Devices without wizard fields whose element name is not in `shown` (the kinds a page
-/// already lists),
-/// as read-only cards, in document order.
+/// already lists), as read-only cards, in document order.
 #[component]
 pub fn KeptOthers(shown: &'static [&'static str]) -> impl IntoView {
     let studio = use_studio();

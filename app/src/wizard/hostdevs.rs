@@ -278,12 +278,12 @@ pub fn HostDevices() -> impl IntoView {
             <DeviceList kind=&HOSTDEV adds=&ADDS />
         </Group>
         {move || kept.get().then(|| view! {
-            <Group title="Kept as is" intro="USB redirection vmxml does not model. It stays in the design unchanged.">
+            <Group title="Kept as is" intro="USB redirection the wizard has no fields for yet. It stays in the design unchanged.">
                 <KeptDevices name="redirdev" label="Redirected device" />
             </Group>
         })}
         {move || others.get().then(|| view! {
-            <Group title="Other devices kept as is" intro="Devices vmxml does not model and no page above lists (memory balloon, random number generator, watchdog, TPM, ...). They stay in the design unchanged.">
+            <Group title="Other devices kept as is" intro="Devices the wizard has no fields for and no page above lists (memory balloon, random number generator, watchdog, TPM, ...). They stay in the design unchanged.">
                 <KeptOthers shown=LISTED_ELSEWHERE />
             </Group>
         })}
