@@ -379,11 +379,25 @@ pub fn Messages(list: Signal<Vec<vmxml_core::Diagnostic>>) -> impl IntoView {
     view! { <ul class="field__messages" aria-live="polite">{items}</ul> }
 }
 
-/// A read-only card for a device vmxml does not model: shown, never changed or dropped.
+/// Whether the wizard has no fields for this device, so pages list it read-only: those vmxml
+/// keeps verbatim, and those core models that no page edits yet.
+pub fn shown_read_only(dev: &Device) -> bool {
+    !matches!(
+        dev,
+        Device::Disk(_)
+            | Device::Interface(_)
+            | Device::Input(_)
+            | Device::Graphics(_)
+            | Device::Char(_)
+            | Device::Hostdev(_)
+    )
+}
+
+/// A read-only card for a device the wizard has no fields for: shown, never changed or dropped.
 #[component]
 fn KeptCard(name: String, label: String, n: usize, count: Signal<usize>) -> impl IntoView {
     let studio = use_studio();
-    let note = format!("Kept as is: vmxml does not model <{name}>, so the wizard shows it read-only and writes it back exactly as it was.");
+    let note = format!("Kept as is: the wizard has no fields for <{name}>, so it shows it read-only and writes it back exactly as it was.");
     let path = {
         let name = name.clone();
         Signal::derive(move || device_path(&name, n, count.get()))
@@ -443,8 +457,8 @@ fn kept_label(name: &str) -> String {
     .to_string()
 }
 
-/// Unmodelled devices whose element name is not in `shown` (the kinds a page already lists),
-/// as read-only cards, in document order.
+/// Devices without wizard fields whose element name is not in `shown` (the kinds a page
+/// already lists), as read-only cards, in document order.
 #[component]
 pub fn KeptOthers(shown: &'static [&'static str]) -> impl IntoView {
     let studio = use_studio();
@@ -468,7 +482,7 @@ pub fn KeptOthers(shown: &'static [&'static str]) -> impl IntoView {
                         0
                     }
                 };
-                if matches!(dev, Device::Unmodelled { .. }) && !shown.contains(&name.as_str()) {
+                if shown_read_only(dev) && !shown.contains(&name.as_str()) {
                     out.push((name, n));
                 }
             }

@@ -675,7 +675,7 @@ pub fn Display() -> impl IntoView {
             <DeviceList kind=&INPUT_KIND adds=&ADD_INPUT />
         </Group>
         {move || kept.get().then(|| view! {
-            <Group title="Kept as is" intro="Display and sound devices vmxml does not model. They stay in the design unchanged.">
+            <Group title="Kept as is" intro="Display and sound devices the wizard has no fields for yet. They stay in the design unchanged.">
                 <KeptDevices name="video" label="Video" />
                 <KeptDevices name="sound" label="Sound" />
                 <KeptDevices name="audio" label="Audio" />

@@ -8,14 +8,14 @@ use vmxml_core::Domain;
 
 use super::Group;
 use crate::fields::{
-    device_at, device_at_mut, device_count, element_text, KeptDevices, KeptOthers,
+    device_at, device_at_mut, device_count, element_text, shown_read_only, KeptDevices, KeptOthers,
 };
 use crate::form::{Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
 use crate::state::use_studio;
 
 const KIND: &str = "hostdev";
 
-/// Unmodelled devices the device pages list (storage, display, consoles, this page); the rest
+/// Read-only devices the device pages list (storage, display, consoles, this page); the rest
 /// are shown at the end of this page.
 const LISTED_ELSEWHERE: &[&str] = &[
     "controller",
@@ -397,10 +397,10 @@ pub fn HostDevices() -> impl IntoView {
     let kept = Memo::new(move |_| studio.domain.with(|d| device_count(d, "redirdev") > 0));
     let others = Memo::new(move |_| {
         studio.domain.with(|d| {
-            d.devices.iter().flat_map(|x| x.list.iter()).any(|dev| {
-                matches!(dev, Device::Unmodelled { .. })
-                    && !LISTED_ELSEWHERE.contains(&dev.element_name())
-            })
+            d.devices
+                .iter()
+                .flat_map(|x| x.list.iter())
+                .any(|dev| shown_read_only(dev) && !LISTED_ELSEWHERE.contains(&dev.element_name()))
         })
     });
     view! {
@@ -408,12 +408,12 @@ pub fn HostDevices() -> impl IntoView {
             <DeviceList kind=&HOSTDEV adds=&ADDS />
         </Group>
         {move || kept.get().then(|| view! {
-            <Group title="Kept as is" intro="USB redirection vmxml does not model. It stays in the design unchanged.">
+            <Group title="Kept as is" intro="USB redirection the wizard has no fields for yet. It stays in the design unchanged.">
                 <KeptDevices name="redirdev" label="Redirected device" />
             </Group>
         })}
         {move || others.get().then(|| view! {
-            <Group title="Other devices kept as is" intro="Devices vmxml does not model and no page above lists (memory balloon, random number generator, watchdog, TPM, ...). They stay in the design unchanged.">
+            <Group title="Other devices kept as is" intro="Devices the wizard has no fields for and no page above lists (memory balloon, random number generator, watchdog, TPM, ...). They stay in the design unchanged.">
                 <KeptOthers shown=LISTED_ELSEWHERE />
             </Group>
         })}

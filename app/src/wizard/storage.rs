@@ -634,7 +634,7 @@ pub fn Storage() -> impl IntoView {
             <DeviceList kind=&DISK adds=&ADDS />
         </Group>
         {move || kept.get().then(|| view! {
-            <Group title="Kept as is" intro="Storage devices vmxml does not model. They stay in the design unchanged.">
+            <Group title="Kept as is" intro="Storage devices the wizard has no fields for yet. They stay in the design unchanged.">
                 <KeptDevices name="controller" label="Controller" />
                 <KeptDevices name="filesystem" label="Filesystem" />
             </Group>

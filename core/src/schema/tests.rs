@@ -166,7 +166,7 @@ fn spellings_of_2008_are_not_flagged() {
 #[test]
 fn kept_reports_only_the_topmost_unmodelled_part() {
     let xml = wrap(
-        "<controller type='usb' index='0'><address type='pci' bus='0x00'/></controller>",
+        "<smartcard mode='host'><address type='ccid' controller='0' slot='0'/></smartcard><controller type='usb' index='0'><address type='pci' bus='0x00'/></controller>",
         "<vcpu placement='static'>2</vcpu><cputune><shares>2048</shares></cputune><clock offset='utc' adjustment='reset'/>",
     );
     let kept: Vec<(String, String)> = crate::check(&xml)
@@ -181,11 +181,16 @@ fn kept_reports_only_the_topmost_unmodelled_part() {
     )));
     assert!(kept.iter().any(|(p, _)| p == "/domain/clock/@adjustment"));
     assert!(!kept.iter().any(|(p, _)| p == "/domain/vcpu/@placement"));
-    assert!(kept.iter().any(|(p, _)| p == "/domain/devices/controller"));
+    assert!(kept.iter().any(|(p, _)| p == "/domain/devices/smartcard"));
+    // A modelled device reports the parts it keeps, not itself.
+    assert!(kept
+        .iter()
+        .any(|(p, _)| p == "/domain/devices/controller/address"));
+    assert!(!kept.iter().any(|(p, _)| p == "/domain/devices/controller"));
     assert!(!kept.iter().any(|(p, _)| p.starts_with("/domain/cputune/")));
     assert!(!kept
         .iter()
-        .any(|(p, _)| p.starts_with("/domain/devices/controller/")));
+        .any(|(p, _)| p.starts_with("/domain/devices/smartcard/")));
     assert!(kept.iter().all(|(p, _)| !p.starts_with("/domain/name")));
 }
 
