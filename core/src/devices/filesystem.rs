@@ -223,15 +223,16 @@ pub struct Filesystem {
 /// Whether the guest's memory is shared, as vhost-user devices such as virtiofs need:
 /// `<memoryBacking><access mode='shared'/>` or a NUMA cell with `memAccess='shared'`.
 fn memory_is_shared(cx: &Context) -> bool {
-    let extra = &cx.domain.extra;
-    let backing = extra
-        .element("memoryBacking")
-        .and_then(|m| m.child("access"))
-        .and_then(|a| a.attr("mode"))
-        == Some("shared");
-    let numa = extra
-        .element("cpu")
-        .and_then(|cpu| cpu.child("numa"))
+    use crate::memory::MemoryAccessMode;
+    let d = cx.domain;
+    let backing = d.memory_backing.as_ref().is_some_and(|m| {
+        m.access == Some(MemoryAccessMode::Shared)
+            || m.extra.element("access").and_then(|a| a.attr("mode")) == Some("shared")
+    });
+    let numa = d
+        .cpu
+        .as_ref()
+        .and_then(|cpu| cpu.extra.element("numa"))
         .is_some_and(|n| {
             n.elements()
                 .any(|cell| cell.name == "cell" && cell.attr("memAccess") == Some("shared"))
