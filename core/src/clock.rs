@@ -197,6 +197,14 @@ pub fn validate(cx: &Context, diags: &mut Diagnostics) {
             choice_hint(v, ClockOffset::known()),
         );
     }
+    if clock.offset == ClockOffset::Utc && cx.domain.looks_like_windows() {
+        diags.warning(
+            "W-WINDOWS-CLOCK-UTC",
+            "/domain/clock/@offset",
+            "this Windows guest's clock starts at UTC, but Windows keeps the hardware clock in local time",
+            "write offset='localtime' (virt-install and virt-manager do for Windows), or set RealTimeIsUniversal in the guest's registry",
+        );
+    }
     if clock.offset == ClockOffset::Timezone && clock.extra.attr("timezone").is_none() {
         diags.error(
             "E-CLOCK-TIMEZONE-MISSING",
@@ -303,6 +311,19 @@ mod tests {
         assert!(c.contains(&"E-TIMER-TICKPOLICY-VALUE".into()), "{c:?}");
         let c = codes_of(&doc("<timer name='sundial'/>"));
         assert!(c.contains(&"E-TIMER-NAME".into()), "{c:?}");
+    }
+
+    #[test]
+    fn windows_wants_local_time() {
+        let doc = |features: &str, offset: &str| {
+            format!("<domain type='kvm'><name>w</name><memory>1</memory><os><type>hvm</type></os>{features}<clock offset='{offset}'/></domain>")
+        };
+        let hyperv = "<features><hyperv mode='custom'><relaxed state='on'/></hyperv></features>";
+        assert!(codes_of(&doc(hyperv, "utc")).contains(&"W-WINDOWS-CLOCK-UTC".into()));
+        assert!(!codes_of(&doc(hyperv, "localtime")).contains(&"W-WINDOWS-CLOCK-UTC".into()));
+        assert!(!codes_of(&doc("", "utc")).contains(&"W-WINDOWS-CLOCK-UTC".into()));
+        let osinfo = "<metadata><libosinfo:libosinfo xmlns:libosinfo='http://libosinfo.org/xmlns/libvirt/domain/1.0'><libosinfo:os id='http://microsoft.com/win/11'/></libosinfo:libosinfo></metadata>";
+        assert!(codes_of(&doc(osinfo, "utc")).contains(&"W-WINDOWS-CLOCK-UTC".into()));
     }
 
     #[test]

@@ -249,6 +249,27 @@ impl Domain {
             .build(&self.extra)
     }
 
+    /// Whether this is a Windows guest, as far as the document says: a libosinfo id from
+    /// microsoft.com in `<metadata>` (what virt-install writes), or Hyper-V enlightenments,
+    /// which only Windows uses.
+    pub fn looks_like_windows(&self) -> bool {
+        let osinfo = self.extra.element("metadata").is_some_and(|m| {
+            m.elements().any(|e| {
+                e.name.ends_with("libosinfo")
+                    && e.elements().any(|os| {
+                        os.attr("id")
+                            .is_some_and(|id| id.contains("microsoft.com/win"))
+                    })
+            })
+        });
+        let hyperv = self
+            .features
+            .as_ref()
+            .and_then(|f| f.hyperv.as_ref())
+            .is_some_and(|h| !h.features.is_empty());
+        osinfo || hyperv
+    }
+
     /// The path of the n-th (0-based) device of a kind, as diagnostics name it.
     pub fn devices_mut(&mut self) -> &mut Devices {
         self.devices.get_or_insert_with(Devices::default)

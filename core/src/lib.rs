@@ -20,6 +20,7 @@ pub mod highlight;
 pub mod lifecycle;
 pub mod memory;
 pub mod os;
+pub mod presets;
 pub mod schema;
 pub mod tuning;
 pub mod validate;

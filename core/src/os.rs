@@ -190,6 +190,9 @@ pub struct Os {
     pub initrd: Option<String>,
     #[serde(default)]
     pub cmdline: Option<String>,
+    /// `<init>`: the program a container (`exe`) starts as its first process.
+    #[serde(default)]
+    pub init: Option<String>,
     #[serde(default)]
     pub bootmenu: Option<BootMenu>,
     #[serde(default, skip_serializing_if = "Extra::is_empty")]
@@ -294,6 +297,7 @@ impl Os {
         let kernel = c.child("kernel").map(|e| e.text());
         let initrd = c.child("initrd").map(|e| e.text());
         let cmdline = c.child("cmdline").map(|e| e.element().text());
+        let init = c.child("init").map(|e| e.text());
         let bootmenu = c.child("bootmenu").map(|mut b| {
             let enable = b.attr_yes_no("enable", diags);
             let timeout = b.attr_parsed("timeout", diags, |s| parse_u32("bootmenu timeout", s));
@@ -313,6 +317,7 @@ impl Os {
             kernel,
             initrd,
             cmdline,
+            init,
             bootmenu,
             extra: c.finish(),
         }
@@ -331,8 +336,8 @@ impl Os {
                 b.text(path)
             }
         };
-        // libvirt's formatter order: type, firmware, loader, nvram, kernel, initrd, cmdline,
-        // boot, bootmenu.
+        // libvirt's formatter order: type, init, firmware, loader, nvram, kernel, initrd,
+        // cmdline, boot, bootmenu.
         ElementBuilder::new("os")
             .opt_attr("firmware", self.firmware.as_ref().map(|f| f.as_str()))
             .opt_child(self.os_type.as_ref().map(|t| {
@@ -342,6 +347,7 @@ impl Os {
                     .text(t.kind.as_str())
                     .build(&t.extra)
             }))
+            .opt_child(text("init", &self.init))
             .opt_child(self.firmware_features.as_ref().map(|f| {
                 ElementBuilder::new("firmware")
                     .children(f.features.iter().map(|e| {

@@ -2,6 +2,7 @@
 //! as written (controllers, filesystems).
 
 use leptos::prelude::*;
+use vmxml_core::devices::disk::drive_name;
 use vmxml_core::devices::disk::{
     Disk, DiskBus, DiskCache, DiskDevice, DiskDiscard, DiskDriver, DiskIo, DiskSource, DiskTarget,
 };
@@ -92,23 +93,6 @@ fn set_driver(x: &mut Disk, f: impl FnOnce(&mut DiskDriver)) {
     if driver.is_empty() {
         x.driver = None;
     }
-}
-
-/// A drive name as libvirt counts them: 0 → `a`, 25 → `z`, 26 → `aa`.
-pub(super) fn drive_name(prefix: &str, index: usize) -> String {
-    let mut letters = Vec::new();
-    let mut i = index;
-    loop {
-        letters.push(char::from(b'a' + u8::try_from(i % 26).unwrap_or(0)));
-        if i < 26 {
-            break;
-        }
-        i = i / 26 - 1;
-    }
-    letters.reverse();
-    let mut name = prefix.to_string();
-    name.extend(letters);
-    name
 }
 
 fn used_targets(d: &Domain) -> Vec<String> {

@@ -167,6 +167,23 @@ pub struct Disk {
     pub extra: Extra,
 }
 
+/// A drive name as libvirt counts them: 0 → `a`, 25 → `z`, 26 → `aa`.
+pub fn drive_name(prefix: &str, index: usize) -> String {
+    let mut letters = Vec::new();
+    let mut i = index;
+    loop {
+        letters.push(char::from(b'a' + (i % 26) as u8));
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    letters.reverse();
+    let mut name = prefix.to_string();
+    name.extend(letters);
+    name
+}
+
 /// The bus libvirt picks from a target name when `bus` is absent.
 pub fn bus_for_target(dev: &str) -> Option<DiskBus> {
     Some(if dev.starts_with("hd") {

@@ -354,6 +354,8 @@ pub fn validate(cx: &Context, diags: &mut Diagnostics) {
         }
     }
     validate_boot_orders(&with_paths, diags);
+    validate_guest_pci_addresses(&with_paths, cx, diags);
+    validate_windows_drivers(&with_paths, cx, diags);
     disk::validate_all(&with_paths, cx, diags);
     graphics::validate_all(&with_paths, cx, diags);
     chardev::validate_all(&with_paths, cx, diags);
@@ -394,6 +396,87 @@ pub(crate) fn runs_on_qemu(cx: &Context) -> bool {
         cx.domain.domain_type,
         crate::domain::DomainType::Kvm | crate::domain::DomainType::Qemu
     )
+}
+
+/// The element a device's guest-side `<address>` is on: modelled devices keep it in their
+/// extras, the others hold it themselves.
+fn guest_address(d: &Device) -> Option<&Element> {
+    match d {
+        Device::Unmodelled { element } => element.child("address"),
+        other => other.extra().and_then(|e| e.element("address")),
+    }
+}
+
+/// Two devices at one guest PCI address: QEMU's libvirt driver refuses the definition
+/// ("Attempted double use of PCI Address").
+fn validate_guest_pci_addresses(
+    devices: &[(&Device, String)],
+    cx: &Context,
+    diags: &mut Diagnostics,
+) {
+    let mut seen: Vec<([u64; 4], &str)> = Vec::new();
+    for (d, path) in devices {
+        let Some(a) = guest_address(d).filter(|a| a.attr("type") == Some("pci")) else {
+            continue;
+        };
+        let n = |name: &str| a.attr(name).and_then(crate::values::parse_c_number);
+        // A slot left out is for libvirt to pick; multifunction devices share a slot, not a
+        // function.
+        let (Some(bus), Some(slot)) = (n("bus"), n("slot")) else {
+            continue;
+        };
+        let at = [
+            n("domain").unwrap_or(0),
+            bus,
+            slot,
+            n("function").unwrap_or(0),
+        ];
+        match seen.iter().find(|(x, _)| *x == at) {
+            Some((_, first)) => {
+                let what = format!("{:04x}:{:02x}:{:02x}.{:x}", at[0], at[1], at[2], at[3]);
+                let message = format!("guest PCI address {what} is already used by {first}");
+                let hint = "give each device its own slot, or remove <address> and let libvirt assign one; QEMU's driver refuses the definition (\"Attempted double use of PCI Address\")";
+                let apath = format!("{path}/address");
+                if runs_on_qemu(cx) {
+                    diags.error("E-PCI-ADDRESS-DUPLICATE", apath, message, hint);
+                } else {
+                    diags.warning("W-PCI-ADDRESS-DUPLICATE", apath, message, hint);
+                }
+            }
+            None => seen.push((at, path)),
+        }
+    }
+}
+
+/// A Windows guest on virtio storage or network needs the virtio-win drivers: the installer
+/// has none, so it finds no disk (or no network) without them.
+fn validate_windows_drivers(devices: &[(&Device, String)], cx: &Context, diags: &mut Diagnostics) {
+    if !cx.domain.looks_like_windows() {
+        return;
+    }
+    let drivers_cd = devices
+        .iter()
+        .any(|(d, _)| matches!(d, Device::Disk(disk) if crate::presets::is_virtio_win_cd(disk)));
+    if drivers_cd {
+        return;
+    }
+    for (d, path) in devices {
+        let (what, at) = match d {
+            Device::Disk(disk) if disk.effective_bus() == Some(disk::DiskBus::Virtio) => {
+                ("disk", format!("{path}/target/@bus"))
+            }
+            Device::Interface(i) if i.model.as_deref() == Some("virtio") => {
+                ("network card", format!("{path}/model/@type"))
+            }
+            _ => continue,
+        };
+        diags.info(
+            "I-WINDOWS-VIRTIO-DRIVERS",
+            at,
+            format!("this Windows guest has a virtio {what} and no virtio-win drivers CD"),
+            "Windows has no virtio drivers: add a CD-ROM with virtio-win.iso (the installer's \"Load driver\"), or use a sata disk and an e1000e NIC; virt-install adds neither for you",
+        );
+    }
 }
 
 /// libvirt refuses two devices with one boot order (and order 0, which it reads as unset).
@@ -439,6 +522,48 @@ fn validate_boot_orders(devices: &[(&Device, String)], diags: &mut Diagnostics) 
 #[cfg(test)]
 mod tests {
     use crate::test_support::domain_from;
+
+    #[test]
+    fn guest_pci_address_clash() {
+        use crate::test_support::{codes_of, domain_with_devices};
+        let at = |slot: &str| {
+            format!("<address type='pci' domain='0x0000' bus='0x00' slot='{slot}' function='0x0'/>")
+        };
+        let two = domain_with_devices(&format!(
+            "<disk type='file'><source file='/a'/><target dev='vda' bus='virtio'/>{}</disk><interface type='network'><source network='default'/><model type='virtio'/>{}</interface>",
+            at("0x05"),
+            at("5")
+        ));
+        assert!(codes_of(&two).contains(&"E-PCI-ADDRESS-DUPLICATE".into()));
+        let xen = two.replace("type='kvm'", "type='xen'");
+        assert!(codes_of(&xen).contains(&"W-PCI-ADDRESS-DUPLICATE".into()));
+        let apart = domain_with_devices(&format!(
+            "<disk type='file'><source file='/a'/><target dev='vda' bus='virtio'/>{}</disk><memballoon model='virtio'>{}</memballoon>",
+            at("0x05"),
+            at("0x06")
+        ));
+        assert!(!codes_of(&apart).iter().any(|c| c.contains("PCI-ADDRESS")));
+    }
+
+    #[test]
+    fn windows_virtio_needs_the_drivers_cd() {
+        use crate::test_support::codes_of;
+        let doc = |devices: &str| {
+            format!("<domain type='kvm'><name>w</name><memory>1</memory><os><type>hvm</type></os><features><hyperv mode='custom'><relaxed state='on'/></hyperv></features><clock offset='localtime'/><devices>{devices}</devices></domain>")
+        };
+        let virtio =
+            "<disk type='file'><source file='/w.qcow2'/><target dev='vda' bus='virtio'/></disk>";
+        assert!(codes_of(&doc(virtio)).contains(&"I-WINDOWS-VIRTIO-DRIVERS".into()));
+        let cd = "<disk type='file' device='cdrom'><source file='/var/lib/libvirt/images/virtio-win.iso'/><target dev='sda' bus='sata'/><readonly/></disk>";
+        assert!(
+            !codes_of(&doc(&format!("{virtio}{cd}"))).contains(&"I-WINDOWS-VIRTIO-DRIVERS".into())
+        );
+        let sata = "<disk type='file'><source file='/w.qcow2'/><target dev='sda' bus='sata'/></disk><interface type='network'><source network='default'/><model type='e1000e'/></interface>";
+        assert!(!codes_of(&doc(sata)).contains(&"I-WINDOWS-VIRTIO-DRIVERS".into()));
+        // Not Windows: nothing to say.
+        let linux = crate::test_support::domain_with_devices(virtio);
+        assert!(!codes_of(&linux).contains(&"I-WINDOWS-VIRTIO-DRIVERS".into()));
+    }
 
     #[test]
     fn boot_order_rules() {

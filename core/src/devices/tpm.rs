@@ -160,6 +160,45 @@ impl Tpm {
             }
             _ => {}
         }
+        self.validate_arch(path, cx, diags);
+    }
+
+    /// QEMU's TPM interfaces differ by architecture: CRB exists only on x86, and on Arm
+    /// machines libvirt turns tpm-tis into the sysbus tpm-tis-device.
+    fn validate_arch(&self, path: &str, cx: &Context, diags: &mut Diagnostics) {
+        let arch = cx
+            .domain
+            .os
+            .as_ref()
+            .and_then(|o| o.os_type.as_ref())
+            .and_then(|t| t.arch.as_deref())
+            .unwrap_or("");
+        let arm = arch.starts_with("arm") || arch == "aarch64";
+        if !arm || !runs_on_qemu(cx) {
+            return;
+        }
+        let version = self.backend.as_ref().and_then(|b| b.version.clone());
+        match &self.model {
+            Some(TpmModel::TpmCrb) => diags.warning(
+                "W-TPM-CRB-ARCH",
+                format!("{path}/@model"),
+                format!("QEMU has the CRB TPM interface only on x86, and this guest is {arch}"),
+                "use model='tpm-tis' on Arm (libvirt gives QEMU's tpm-tis-device); virt-install picks it there itself",
+            ),
+            Some(TpmModel::TpmTis) | None if version != Some(TpmVersion::V1_2) => diags.info(
+                "I-TPM-TIS-ARM",
+                format!("{path}/@model"),
+                format!("on {arch}, libvirt runs this TPM 2.0 as QEMU's tpm-tis-device, a sysbus device of the virt machine"),
+                "it needs QEMU 5.0 or later, the virt machine type and UEFI firmware to find it (ACPI or device tree)",
+            ),
+            Some(TpmModel::TpmTis) | None => diags.warning(
+                "W-TPM-12-ARM",
+                format!("{path}/backend/@version"),
+                format!("QEMU's tpm-tis-device on {arch} implements TPM 2.0 only"),
+                "write version='2.0': Arm guests get no TPM 1.2",
+            ),
+            _ => {}
+        }
     }
 }
 
@@ -201,6 +240,28 @@ mod tests {
             Device::Tpm(t) => t,
             other => panic!("not a TPM: {other:?}"),
         }
+    }
+
+    #[test]
+    fn architecture_rules() {
+        let on = |arch: &str, tpm: &str| {
+            crate::test_support::codes_of(&format!(
+                "<domain type='kvm'><name>a</name><memory>1</memory><os><type arch='{arch}' machine='virt'>hvm</type></os><devices>{tpm}</devices></domain>"
+            ))
+        };
+        let crb = "<tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm>";
+        let tis = "<tpm model='tpm-tis'><backend type='emulator' version='2.0'/></tpm>";
+        let tis12 = "<tpm model='tpm-tis'><backend type='emulator' version='1.2'/></tpm>";
+        assert!(on("aarch64", crb).contains(&"W-TPM-CRB-ARCH".into()));
+        assert!(!on("x86_64", crb)
+            .iter()
+            .any(|c| c.contains("ARCH") || c.contains("ARM")));
+        assert!(on("aarch64", tis).contains(&"I-TPM-TIS-ARM".into()));
+        assert!(!on("aarch64", tis)
+            .iter()
+            .any(|c| c.starts_with("W-") || c.starts_with("E-")));
+        assert!(on("aarch64", tis12).contains(&"W-TPM-12-ARM".into()));
+        assert!(!on("x86_64", tis12).iter().any(|c| c.contains("ARM")));
     }
 
     #[test]
