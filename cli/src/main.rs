@@ -20,8 +20,14 @@ Usage:
       Exit status: 0 no errors, 1 some file has an error, 2 a file could not be read.
   vmxml fmt FILE
       Prints the document as vmxml writes it: libvirt's element order, virsh's layout.
-  vmxml new
-      Prints a new domain with vmxml's defaults (KVM, 2 GiB, 2 vCPUs, a disk, a NAT NIC).
+  vmxml new [--preset NAME] [--name VM] [--virtio-drivers]
+      Prints a new domain: vmxml's defaults (KVM, 2 GiB, 2 vCPUs, a disk, a NAT NIC), or a
+      preset's (see vmxml presets). --virtio-drivers: Windows on virtio, with the drivers CD.
+  vmxml presets
+      Lists the presets, with what each sets.
+  vmxml virt-install FILE
+      Prints the virt-install command that creates the same guest, then (on standard error)
+      what it cannot express; import those with virsh define FILE instead.
 
 FILE may be - for standard input.
 ";
@@ -31,10 +37,9 @@ fn main() -> ExitCode {
     let code = match args.first().map(String::as_str) {
         Some("check") => check(&args[1..]),
         Some("fmt") => fmt(&args[1..]),
-        Some("new") => {
-            print!("{}", vmxml_core::write(&vmxml_core::Domain::default()));
-            0
-        }
+        Some("new") => new(&args[1..]),
+        Some("presets") => presets(),
+        Some("virt-install") => virt_install(&args[1..]),
         Some("--version") | Some("-V") => {
             println!("vmxml {}", env!("CARGO_PKG_VERSION"));
             0
@@ -243,6 +248,90 @@ fn check(args: &[String]) -> u8 {
     }
     let _ = out.flush();
     status
+}
+
+fn new(args: &[String]) -> u8 {
+    use vmxml_core::presets::{find, PresetOptions, PRESETS};
+    let mut preset = None;
+    let mut options = PresetOptions::default();
+    let mut rest = args.iter();
+    while let Some(a) = rest.next() {
+        match a.as_str() {
+            "--preset" => preset = rest.next(),
+            "--name" => options.name = rest.next().cloned(),
+            "--virtio-drivers" => options.virtio_drivers = true,
+            other => {
+                eprintln!("vmxml new: unknown argument {other}\n\n{USAGE}");
+                return 2;
+            }
+        }
+    }
+    let domain = match preset {
+        None => {
+            let mut d = vmxml_core::Domain::default();
+            if let Some(n) = options.name {
+                d.name = Some(n);
+            }
+            d
+        }
+        Some(id) => match find(id).and_then(|p| p.build(&options)) {
+            Some(d) => d,
+            None => {
+                let ids: Vec<&str> = PRESETS.iter().map(|p| p.id).collect();
+                eprintln!(
+                    "vmxml new: no preset '{id}'; the presets are {}",
+                    ids.join(", ")
+                );
+                return 2;
+            }
+        },
+    };
+    print!("{}", vmxml_core::write(&domain));
+    0
+}
+
+fn presets() -> u8 {
+    for p in vmxml_core::presets::PRESETS {
+        println!("{}: {}\n  {}", p.id, p.title, p.summary);
+        for s in p.sets {
+            println!("  - {s}");
+        }
+        if p.takes_virtio_drivers {
+            println!("  (--virtio-drivers: virtio disk and NIC, with the virtio-win drivers CD)");
+        }
+        println!();
+    }
+    0
+}
+
+fn virt_install(args: &[String]) -> u8 {
+    let [file] = args else {
+        eprintln!("vmxml virt-install: give exactly one FILE (or - for standard input)\n\n{USAGE}");
+        return 2;
+    };
+    let bytes = match read_input(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("{file}: cannot read: {e}");
+            return 2;
+        }
+    };
+    let report = vmxml_core::check_bytes(&bytes);
+    let Some(d) = report.domain else {
+        eprintln!("{file}: not a well-formed <domain> document; run vmxml check {file}");
+        return 1;
+    };
+    let c = vmxml_core::virt_install::command(&d);
+    println!("{}", c.shell());
+    if !c.not_expressed.is_empty() {
+        eprintln!(
+            "virt-install cannot express these; define the XML instead (virsh define {file}):"
+        );
+        for line in &c.not_expressed {
+            eprintln!("  - {line}");
+        }
+    }
+    0
 }
 
 fn fmt(args: &[String]) -> u8 {

@@ -127,3 +127,41 @@ fn usage_errors_exit_2() {
     assert_eq!(vmxml(&["check", "--format", "yaml", "x"], None).0, 2);
     assert_eq!(vmxml(&["--help"], None).0, 0);
 }
+
+#[test]
+fn presets_new_and_virt_install() {
+    let (code, out, _) = vmxml(&["presets"], None);
+    assert_eq!(code, 0);
+    for id in vmxml_core::presets::PRESETS.iter().map(|p| p.id) {
+        assert!(out.contains(&format!("{id}: ")), "{id} not listed:\n{out}");
+    }
+    let (code, xml, _) = vmxml(
+        &[
+            "new",
+            "--preset",
+            "windows-11",
+            "--name",
+            "w 11",
+            "--virtio-drivers",
+        ],
+        None,
+    );
+    assert_eq!(code, 0);
+    assert!(
+        xml.contains("<name>w 11</name>") && xml.contains("virtio-win.iso"),
+        "{xml}"
+    );
+    assert!(!vmxml_core::check(&xml).has_errors());
+    let (code, _, err) = vmxml(&["new", "--preset", "nope"], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("linux-server"), "{err}");
+    let (code, line, err) = vmxml(&["virt-install", "-"], Some(&xml));
+    assert_eq!(code, 0, "{err}");
+    assert!(line.starts_with("virt-install --virt-type kvm"), "{line}");
+    assert!(line.contains("--name 'w 11'"), "{line}");
+    assert!(line.contains("--tpm backend.type=emulator,backend.version=2.0,model=tpm-crb"));
+    // What it cannot say goes to standard error, so the command line stays clean to run.
+    assert!(err.contains("<listen>"), "{err}");
+    let (code, _, _) = vmxml(&["virt-install", "-"], Some("<domain"));
+    assert_eq!(code, 1);
+}

@@ -24,6 +24,7 @@ pub mod presets;
 pub mod schema;
 pub mod tuning;
 pub mod validate;
+pub mod virt_install;
 
 #[cfg(test)]
 mod test_support;
