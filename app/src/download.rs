@@ -57,15 +57,21 @@ fn save_blob(text: &str, name: &str) -> Result<(), ()> {
 
 pub fn copy(studio: Studio) {
     let xml = studio.report.with_untracked(|r| r.xml.clone());
+    copy_text(studio, xml, "the XML");
+}
+
+/// Puts text on the clipboard and says so; `what` names it in the message.
+pub fn copy_text(studio: Studio, text: String, what: &'static str) {
     let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) else {
         studio.warn("This browser has no clipboard access.");
         return;
     };
-    let promise = clipboard.write_text(&xml);
+    let promise = clipboard.write_text(&text);
     wasm_bindgen_futures::spawn_local(async move {
         match wasm_bindgen_futures::JsFuture::from(promise).await {
-            Ok(_) => studio.say("Copied the XML to the clipboard."),
-            Err(_) => studio.warn("The browser refused clipboard access: select the preview text and copy it instead."),
+            Ok(_) => studio.say(format!("Copied {what} to the clipboard.")),
+            Err(_) => studio
+                .warn("The browser refused clipboard access: select the text and copy it instead."),
         }
     });
 }

@@ -322,7 +322,7 @@ fn virt_install(args: &[String]) -> u8 {
         return 1;
     };
     let c = vmxml_core::virt_install::command(&d);
-    println!("{}", c.shell());
+    println!("{}", c.shell_lines());
     if !c.not_expressed.is_empty() {
         eprintln!(
             "virt-install cannot express these; define the XML instead (virsh define {file}):"

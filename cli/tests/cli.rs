@@ -157,8 +157,11 @@ fn presets_new_and_virt_install() {
     assert!(err.contains("linux-server"), "{err}");
     let (code, line, err) = vmxml(&["virt-install", "-"], Some(&xml));
     assert_eq!(code, 0, "{err}");
-    assert!(line.starts_with("virt-install --virt-type kvm"), "{line}");
-    assert!(line.contains("--name 'w 11'"), "{line}");
+    assert!(
+        line.starts_with("virt-install \\\n  --virt-type kvm \\\n"),
+        "{line}"
+    );
+    assert!(line.contains("\n  --name 'w 11' \\\n"), "{line}");
     assert!(line.contains("--tpm backend.type=emulator,backend.version=2.0,model=tpm-crb"));
     // What it cannot say goes to standard error, so the command line stays clean to run.
     assert!(err.contains("<listen>"), "{err}");

@@ -26,6 +26,21 @@ pub const HOST_OPTIONS: &[&str] = &["--virt-type", "--arch", "--machine"];
 pub const HOST_FLAGS: &[&str] = &["--paravirt", "--container"];
 
 impl VirtInstall {
+    /// The command for reading: one option (with its value) per line, joined by `\`.
+    pub fn shell_lines(&self) -> String {
+        let mut out = String::from("virt-install");
+        for a in &self.args {
+            if a.starts_with("--") {
+                out.push_str(" \\\n  ");
+                out.push_str(a);
+            } else {
+                out.push(' ');
+                out.push_str(&shell_quote(a));
+            }
+        }
+        out
+    }
+
     /// The command as one shell line, each argument quoted where the shell would split it.
     pub fn shell(&self) -> String {
         let mut out = String::from("virt-install");
@@ -735,6 +750,21 @@ mod tests {
 
     fn args_of(xml: &str) -> Vec<String> {
         command(&crate::read(xml).unwrap()).args
+    }
+
+    #[test]
+    fn one_option_a_line() {
+        let c = command(&Domain::default());
+        let lines = c.shell_lines();
+        assert!(
+            lines.starts_with("virt-install \\\n  --virt-type kvm \\\n  --arch x86_64"),
+            "{lines}"
+        );
+        assert!(lines
+            .lines()
+            .all(|l| l == "virt-install \\" || l.starts_with("  --")));
+        // The same words as the one-line form.
+        assert_eq!(lines.replace(" \\\n ", ""), c.shell());
     }
 
     #[test]

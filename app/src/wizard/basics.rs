@@ -1,4 +1,4 @@
-//! Basics: hypervisor, name, UUID, title and description.
+//! Basics: a preset to start from, hypervisor, name, UUID, title and description.
 
 use leptos::prelude::*;
 use vmxml_core::values::uuid_v4_from;
@@ -7,7 +7,8 @@ use vmxml_core::DomainType;
 use super::Group;
 use crate::fields::at;
 use crate::form::{fields, At, Control, Field, FIELD};
-use crate::state::random_bytes;
+use crate::state::{random_bytes, use_studio};
+use vmxml_core::presets::{PresetOptions, PRESETS};
 
 const TYPES: [(&str, &str); 16] = [
     ("kvm", "KVM (hardware-accelerated QEMU)"),
@@ -97,10 +98,67 @@ static IDENTITY: [Field; 4] = [
     },
 ];
 
+/// The preset cards: each says what it sets; using one replaces the whole design.
+#[component]
+fn Presets() -> impl IntoView {
+    let studio = use_studio();
+    let virtio = RwSignal::new(false);
+    let cards = PRESETS
+        .iter()
+        .map(|p| {
+            let apply = move |_| {
+                let ok = web_sys::window()
+                    .and_then(|w| {
+                        w.confirm_with_message(&format!(
+                            "Replace the current design with the {} preset?",
+                            p.title
+                        ))
+                        .ok()
+                    })
+                    .unwrap_or(false);
+                if !ok {
+                    return;
+                }
+                let options = PresetOptions {
+                    name: None,
+                    virtio_drivers: virtio.get_untracked(),
+                };
+                match p.build(&options) {
+                    Some(d) => {
+                        studio.domain.set(d);
+                        studio.say(format!("Started from the {} preset: every page is filled in; change what you need.", p.title));
+                    }
+                    None => studio.warn("That preset could not be read."),
+                }
+            };
+            view! {
+                <article class="card preset" data-testid=format!("preset-{}", p.id)>
+                    <h3 class="preset__title">{p.title}</h3>
+                    <p class="preset__summary">{p.summary}</p>
+                    <ul class="preset__sets">
+                        {p.sets.iter().map(|s| view! { <li>{*s}</li> }).collect_view()}
+                    </ul>
+                    {p.takes_virtio_drivers.then(|| view! {
+                        <label class="field__check">
+                            <input type="checkbox" data-testid="preset-virtio-drivers" prop:checked=move || virtio.get() on:change=move |ev| virtio.set(event_target_checked(&ev)) />
+                            " virtio disk and NIC, with the virtio-win drivers CD"
+                        </label>
+                    })}
+                    <button type="button" class="button button--secondary" data-testid=format!("use-preset-{}", p.id) on:click=apply>"Use this preset"</button>
+                </article>
+            }
+        })
+        .collect_view();
+    view! { <div class="presets">{cards}</div> }
+}
+
 #[component]
 pub fn Basics() -> impl IntoView {
     let root = at("");
     view! {
+        <Group title="Start from a preset" intro="A whole guest set up as virt-install and virt-manager would today. Using one replaces the current design; every page stays editable afterwards.">
+            <Presets />
+        </Group>
         <Group title="Hypervisor">{fields(&HYPERVISOR, root, 0)}</Group>
         <Group title="Identity">{fields(&IDENTITY, root, 0)}</Group>
     }

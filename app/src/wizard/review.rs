@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use vmxml_core::Severity;
 
 use crate::diagnostics::{go_to, DiagnosticList};
-use crate::download::{copy, download, file_name};
+use crate::download::{copy, copy_text, download, file_name};
 use crate::state::use_studio;
 
 #[component]
@@ -42,5 +42,33 @@ pub fn Review() -> impl IntoView {
             <button type="button" class="button button--secondary" data-testid="copy" on:click=move |_| copy(studio)>"Copy XML"</button>
         </div>
         <DiagnosticList diagnostics on_pick=Callback::new(move |d| go_to(studio, &d)) testid="review-diagnostics" />
+        <VirtInstall />
+    }
+}
+
+/// The virt-install command that creates the same guest, and what it cannot say.
+#[component]
+fn VirtInstall() -> impl IntoView {
+    let studio = use_studio();
+    let command = Memo::new(move |_| studio.domain.with(vmxml_core::virt_install::command));
+    let line = move || command.with(|c| c.shell_lines());
+    view! {
+        <section class="group" data-testid="virt-install">
+            <h2 class="group__title">"The same guest with virt-install"</h2>
+            <p class="group__intro">"Run this on the host instead of defining the XML; it creates the same devices (disk images must exist)."</p>
+            <pre class="code" data-testid="virt-install-command">{line}</pre>
+            <div class="actions">
+                <button type="button" class="button button--secondary" data-testid="copy-virt-install" on:click=move |_| copy_text(studio, command.with_untracked(|c| c.shell_lines()), "the virt-install command")>"Copy command"</button>
+            </div>
+            {move || {
+                let lost = command.with(|c| c.not_expressed.clone());
+                (!lost.is_empty()).then(|| view! {
+                    <p class="group__intro">"virt-install cannot express these parts: import the XML (virsh define) to keep them."</p>
+                    <ul class="kept-list" data-testid="virt-install-lost">
+                        {lost.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
+                    </ul>
+                })
+            }}
+        </section>
     }
 }
