@@ -305,18 +305,10 @@ fn presets() -> u8 {
 }
 
 fn virt_install(args: &[String]) -> u8 {
-    let [file] = args else {
-        eprintln!("vmxml virt-install: give exactly one FILE (or - for standard input)\n\n{USAGE}");
-        return 2;
+    let (file, report) = match read_one("virt-install", args) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
-    let bytes = match read_input(file) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("{file}: cannot read: {e}");
-            return 2;
-        }
-    };
-    let report = vmxml_core::check_bytes(&bytes);
     let Some(d) = report.domain else {
         eprintln!("{file}: not a well-formed <domain> document; run vmxml check {file}");
         return 1;
@@ -334,19 +326,26 @@ fn virt_install(args: &[String]) -> u8 {
     0
 }
 
-fn fmt(args: &[String]) -> u8 {
+/// The one FILE a subcommand takes, read and checked; `Err` is the exit status.
+fn read_one<'a>(command: &str, args: &'a [String]) -> Result<(&'a str, vmxml_core::Report), u8> {
     let [file] = args else {
-        eprintln!("vmxml fmt: give exactly one FILE (or - for standard input)\n\n{USAGE}");
-        return 2;
+        eprintln!("vmxml {command}: give exactly one FILE (or - for standard input)\n\n{USAGE}");
+        return Err(2);
     };
-    let bytes = match read_input(file) {
-        Ok(b) => b,
+    match read_input(file) {
+        Ok(bytes) => Ok((file, vmxml_core::check_bytes(&bytes))),
         Err(e) => {
             eprintln!("{file}: cannot read: {e}");
-            return 2;
+            Err(2)
         }
+    }
+}
+
+fn fmt(args: &[String]) -> u8 {
+    let (file, report) = match read_one("fmt", args) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
-    let report = vmxml_core::check_bytes(&bytes);
     match report.domain {
         Some(d) => {
             print!("{}", vmxml_core::write(&d));
