@@ -319,7 +319,7 @@ static FIRMWARE: [Field; 7] = [
     },
     Field {
         label: "Secure boot",
-        at: At::Rel("/domain/os/firmware"),
+        at: At::Rel("/domain/os/firmware/feature/@enabled"),
         control: Control::Check,
         get: |d, _| yes(secure_boot(d)),
         set: |d, _, v| set_secure_boot(d, v.is_some()),
