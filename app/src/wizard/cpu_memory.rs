@@ -178,7 +178,7 @@ static CPU_FIELDS: [Field; 7] = [
         get: |d, _| Some(cpu(d)?.model.as_ref()?.fallback.as_ref()?.as_str().to_string()),
         set: |d, _, v| edit_model(d, |m| m.fallback = v.map(|v| CpuModelFallback::parse(&v))),
         help: "Whether libvirt may use a close model when the hypervisor does not have this one.",
-        since: "0.8.7",
+        since: "",
         show: Some(is_custom),
     },
     Field {
@@ -290,7 +290,7 @@ static BACKING_FIELDS: [Field; 6] = [
             edit_backing(d, |m| m.hugepages = v.map(|_| HugePages::default()))
         },
         help: "Back guest memory with the host's huge pages (reserved beforehand), which cuts TLB misses for big guests.",
-        since: "0.7.5",
+        since: "",
         ..BACKING
     },
     Field {

@@ -727,7 +727,6 @@ static VIDEO_FIELDS: [Field; 4] = [
             }
         },
         help: "The video card the guest sees. virtio suits Linux guests, qxl SPICE displays, vga or bochs most other OSes.",
-        since: "0.4.5",
         ..FIELD
     },
     Field {
@@ -737,7 +736,6 @@ static VIDEO_FIELDS: [Field; 4] = [
         get: |d, n| video_model(d, n)?.vram.map(|v| v.to_string()),
         set: |d, n, v| edit_video_model(d, n, |m| m.vram = v.and_then(|v| v.parse().ok())),
         help: "Video memory in KiB; empty lets the hypervisor pick.",
-        since: "0.4.5",
         ..FIELD
     },
     Field {
@@ -747,7 +745,6 @@ static VIDEO_FIELDS: [Field; 4] = [
         get: |d, n| video_model(d, n)?.heads.map(|v| v.to_string()),
         set: |d, n, v| edit_video_model(d, n, |m| m.heads = num(v)),
         help: "How many screens the card drives.",
-        since: "0.4.5",
         ..FIELD
     },
     Field {

@@ -565,7 +565,7 @@ static TPM_FIELDS: [Field; 3] = [
             }
         },
         help: "The TPM specification the emulator implements: 2.0 for Windows 11 and measured boot.",
-        since: "5.6.0",
+        since: "",
         show: Some(|d, n| tpm(d, n).and_then(|t| t.backend.as_ref()).is_some_and(|b| b.backend_type != TpmBackendType::Passthrough)),
     },
 ];
@@ -667,7 +667,6 @@ static BALLOON_FIELDS: [Field; 3] = [
             }
         },
         help: "The balloon lets the host take memory back from a running guest (below the current memory) and reports memory statistics. none removes the one libvirt adds by default.",
-        since: "0.8.3",
         ..FIELD
     },
     Field {

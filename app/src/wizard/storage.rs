@@ -736,7 +736,6 @@ static CONTROLLER_FIELDS: [Field; 4] = [
             c.model = None;
         }),
         help: "The bus the controller provides. Changing it clears the model, as models belong to one type.",
-        since: "0.8.7",
         ..FIELD
     },
     Field {
@@ -755,7 +754,6 @@ static CONTROLLER_FIELDS: [Field; 4] = [
         get: |d, n| controller(d, n)?.index.map(|i| i.to_string()),
         set: |d, n, v| edit_controller(d, n, |c| c.index = num(v)),
         help: "The controller's number among those of its type, which device addresses refer to (bus or controller=).",
-        since: "0.8.7",
         ..FIELD
     },
     Field {
@@ -765,7 +763,6 @@ static CONTROLLER_FIELDS: [Field; 4] = [
         get: |d, n| controller(d, n)?.ports.map(|p| p.to_string()),
         set: |d, n, v| edit_controller(d, n, |c| c.ports = num(v)),
         help: "How many devices the controller takes: ports of a virtio-serial or USB 3 controller.",
-        since: "0.8.8",
         ..FIELD
     },
 ];
@@ -892,7 +889,7 @@ static FS_FIELDS: [Field; 6] = [
             }
         }),
         help: "virtiofs is fast and needs the guest's memory shared (memory backing on the CPU and memory page); path is 9p, slower, with no such need.",
-        since: "0.8.5; virtiofs 6.2.0",
+        since: "virtiofs 6.2.0",
         ..FIELD
     },
     Field {
@@ -939,7 +936,6 @@ static FS_FIELDS: [Field; 6] = [
         get: |d, n| yes(filesystem(d, n)?.readonly),
         set: |d, n, v| edit_fs(d, n, |f| f.readonly = v.is_some()),
         help: "The guest can read the share but not write to it.",
-        since: "0.3.3",
         ..FIELD
     },
 ];
