@@ -19,14 +19,21 @@ const JOURNEY = [
     fields: { 'Hypervisor type': 'kvm', Name: 'e2e-guest', Title: 'Browser test guest', Description: 'Made by e2e/wizard.test.mjs' },
     click: ['Generate'],
   },
-  { page: 'os', fields: { 'OS type': 'hvm', Architecture: 'x86_64', 'Machine type': 'pc' }, add: ['boot'] },
-  { page: 'cpu-memory', fields: { Memory: '1', 'Virtual CPUs': '2' } },
-  { page: 'storage', add: ['disk', 'cdrom'] },
+  { page: 'os', fields: { 'OS type': 'hvm', Architecture: 'x86_64', 'Machine type': 'q35', Firmware: 'efi', 'Boot menu': true }, add: ['boot'] },
+  {
+    page: 'cpu-memory',
+    fields: { Memory: '1', 'Virtual CPUs': '2', 'CPU mode': 'host-passthrough', Sockets: '1', Cores: '2', Threads: '1' },
+  },
+  { page: 'storage', add: ['disk', 'cdrom', 'controller', 'filesystem'] },
   { page: 'network', add: ['interface'] },
-  { page: 'display', add: ['graphics', 'input'] },
+  { page: 'display', add: ['graphics', 'input', 'video', 'sound', 'audio'] },
   { page: 'consoles', add: ['serial', 'console', 'parallel'] },
-  { page: 'hostdevs', add: ['usb'] },
-  { page: 'features', fields: { ACPI: true, APIC: true, 'Guest clock': 'utc', 'On power-off': 'destroy', 'On crash': 'restart' } },
+  { page: 'hostdevs', add: ['usb', 'redirdev', 'tpm', 'rng', 'memballoon', 'watchdog', 'panic'] },
+  {
+    page: 'features',
+    fields: { ACPI: true, APIC: true, SMM: 'on', relaxed: true, 'Guest clock': 'utc', 'On power-off': 'destroy', 'On crash': 'restart' },
+    add: ['timer'],
+  },
   { page: 'review' },
 ];
 
@@ -67,7 +74,28 @@ test('every wizard page, then a download libvirt accepts', async (t) => {
   assert.match(preview, /<title>Browser test guest<\/title>/);
   assert.match(preview, /<uuid>[0-9a-f-]{36}<\/uuid>/);
   assert.match(preview, /<memory unit='GiB'>1<\/memory>/);
-  assert.match(preview, /<type arch='x86_64' machine='pc'>hvm<\/type>/);
+  assert.match(preview, /<type arch='x86_64' machine='q35'>hvm<\/type>/);
+  assert.match(preview, /<os firmware='efi'>/);
+  assert.match(preview, /<cpu mode='host-passthrough'>\s*<topology sockets='1' cores='2' threads='1'\/>/);
+  for (const part of [
+    "<controller type='usb' index='0' model='qemu-xhci'/>",
+    "<driver type='virtiofs'/>",
+    "<access mode='shared'/>",
+    "<model type='virtio'/>",
+    "<sound model='ich9'/>",
+    "<audio id='1' type='none'/>",
+    "<redirdev bus='usb' type='spicevmc'/>",
+    "<tpm model='tpm-crb'>",
+    "<backend model='random'>/dev/urandom</backend>",
+    "<memballoon model='virtio'/>",
+    "<watchdog model='i6300esb' action='reset'/>",
+    "<panic model='isa'/>",
+    "<smm state='on'/>",
+    "<relaxed state='on'/>",
+    "<timer name='rtc' tickpolicy='catchup'/>",
+  ]) {
+    assert.ok(preview.includes(part), `${part} in the preview`);
+  }
 
   const checklist = await vp.testid('checklist').textContent();
   const diags = (await vp.diagnostics('review-diagnostics')).filter((d) => d.severity === 'error');

@@ -379,18 +379,10 @@ pub fn Messages(list: Signal<Vec<vmxml_core::Diagnostic>>) -> impl IntoView {
     view! { <ul class="field__messages" aria-live="polite">{items}</ul> }
 }
 
-/// Whether the wizard has no fields for this device, so pages list it read-only: those vmxml
-/// keeps verbatim, and those core models that no page edits yet.
+/// Whether the wizard has no fields for this device, so pages list it read-only: the devices
+/// vmxml keeps verbatim. Every kind core models has a page with fields.
 pub fn shown_read_only(dev: &Device) -> bool {
-    !matches!(
-        dev,
-        Device::Disk(_)
-            | Device::Interface(_)
-            | Device::Input(_)
-            | Device::Graphics(_)
-            | Device::Char(_)
-            | Device::Hostdev(_)
-    )
+    matches!(dev, Device::Unmodelled { .. })
 }
 
 /// A read-only card for a device the wizard has no fields for: shown, never changed or dropped.
@@ -420,28 +412,9 @@ fn KeptCard(name: String, label: String, n: usize, count: Signal<usize>) -> impl
     }
 }
 
-/// The devices of one element name that vmxml keeps as written (`controller`, `video`), as
-/// read-only cards; nothing when there are none.
-#[component]
-pub fn KeptDevices(name: &'static str, label: &'static str) -> impl IntoView {
-    let studio = use_studio();
-    let count = Memo::new(move |_| studio.domain.with(|d| device_count(d, name)));
-    // Read-only cards, redrawn together when their number changes (no keyed list needed).
-    move || {
-        (0..count.get())
-            .map(|n| view! { <KeptCard name=name.to_string() label=label.to_string() n count=count.into() /> })
-            .collect_view()
-    }
-}
-
 /// A readable name for a device element vmxml keeps as written.
 fn kept_label(name: &str) -> String {
     match name {
-        "memballoon" => "Memory balloon",
-        "rng" => "Random number generator",
-        "tpm" => "TPM",
-        "watchdog" => "Watchdog",
-        "panic" => "Panic notifier",
         "smartcard" => "Smartcard",
         "hub" => "Hub",
         "shmem" => "Shared memory",
@@ -457,10 +430,9 @@ fn kept_label(name: &str) -> String {
     .to_string()
 }
 
-/// Devices without wizard fields whose element name is not in `shown` (the kinds a page
-/// already lists), as read-only cards, in document order.
+/// Devices without wizard fields, as read-only cards, in document order.
 #[component]
-pub fn KeptOthers(shown: &'static [&'static str]) -> impl IntoView {
+pub fn KeptOthers() -> impl IntoView {
     let studio = use_studio();
     // (name, index among devices of that name, how many there are)
     let items = Memo::new(move |_| {
@@ -482,7 +454,7 @@ pub fn KeptOthers(shown: &'static [&'static str]) -> impl IntoView {
                         0
                     }
                 };
-                if shown_read_only(dev) && !shown.contains(&name.as_str()) {
+                if shown_read_only(dev) {
                     out.push((name, n));
                 }
             }

@@ -82,9 +82,8 @@ impl Page {
                 Page::Basics
             }
             "os" | "bootloader" | "bootloader_args" => Page::OsBoot,
-            "memory" | "currentMemory" | "vcpu" | "cpu" | "cputune" | "maxMemory" => {
-                Page::CpuMemory
-            }
+            "memory" | "currentMemory" | "vcpu" | "cpu" | "cputune" | "maxMemory"
+            | "memoryBacking" => Page::CpuMemory,
             "features" | "clock" | "on_poweroff" | "on_reboot" | "on_crash" | "pm" => {
                 Page::Features
             }

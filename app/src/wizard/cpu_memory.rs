@@ -1,11 +1,17 @@
-//! CPU and memory: maximum and current memory with units, virtual CPUs.
+//! CPU and memory: maximum and current memory with units, memory backing, virtual CPUs and
+//! their placement, the CPU model and topology.
 
 use leptos::prelude::*;
-use vmxml_core::memory::{MemorySize, MemoryUnit, Vcpu};
+use vmxml_core::cpu::{Cpu, CpuMode, CpuModel, CpuModelFallback, CpuTopology};
+use vmxml_core::memory::{
+    HugePages, MemoryAccessMode, MemoryBacking, MemorySize, MemorySourceType, MemoryUnit, Vcpu,
+    VcpuPlacement,
+};
 use vmxml_core::Domain;
 
-use super::Group;
+use super::{num, yes, Group};
 use crate::fields::{at, NumberField, Select};
+use crate::form::{fields, At, Control, Field, FIELD};
 use crate::state::use_studio;
 
 const UNITS: [(&str, &str); 4] = [
@@ -66,9 +72,278 @@ fn MemoryField(
     view! { <NumberField label path=at(path) value=amount on_input=set_amount help since min=Some(0) unit=unit_view /> }
 }
 
+fn cpu(d: &Domain) -> Option<&Cpu> {
+    d.cpu.as_ref()
+}
+
+/// Edits `<cpu>`; it goes when nothing is left in it.
+fn edit_cpu(d: &mut Domain, f: impl FnOnce(&mut Cpu)) {
+    f(d.cpu.get_or_insert_with(Cpu::default));
+    if d.cpu.as_ref() == Some(&Cpu::default()) {
+        d.cpu = None;
+    }
+}
+
+fn topology(d: &Domain) -> Option<&CpuTopology> {
+    cpu(d)?.topology.as_ref()
+}
+
+/// Sets one topology number (0 sockets, 1 dies, 2 cores, 3 threads).
+fn set_topology(d: &mut Domain, part: usize, v: Option<u32>) {
+    edit_cpu(d, |c| {
+        let t = c.topology.get_or_insert_with(CpuTopology::default);
+        if let Some(slot) = [&mut t.sockets, &mut t.dies, &mut t.cores, &mut t.threads]
+            .into_iter()
+            .nth(part)
+        {
+            *slot = v;
+        }
+        if c.topology.as_ref() == Some(&CpuTopology::default()) {
+            c.topology = None;
+        }
+    })
+}
+
+fn is_custom(d: &Domain, _: usize) -> bool {
+    cpu(d).is_some_and(|c| c.mode.as_ref().is_none_or(|m| *m == CpuMode::Custom))
+}
+
+fn edit_model(d: &mut Domain, f: impl FnOnce(&mut CpuModel)) {
+    edit_cpu(d, |c| {
+        f(c.model.get_or_insert_with(CpuModel::default));
+        if c.model.as_ref() == Some(&CpuModel::default()) {
+            c.model = None;
+        }
+    })
+}
+
+fn vcpu_mut(d: &mut Domain) -> &mut Vcpu {
+    d.vcpu.get_or_insert_with(|| Vcpu::new(1))
+}
+
+const CPU_MODES: [(&str, &str); 4] = [
+    ("host-passthrough", "host-passthrough: exactly the host CPU"),
+    (
+        "host-model",
+        "host-model: the closest named model to the host CPU",
+    ),
+    ("custom", "custom: the model named below"),
+    ("maximum", "maximum: every feature the hypervisor can offer"),
+];
+
+const FALLBACKS: [(&str, &str); 2] = [
+    ("allow", "allow: a close model if the host lacks this one"),
+    ("forbid", "forbid: refuse to start instead"),
+];
+
+const PLACEMENTS: [(&str, &str); 2] = [
+    (
+        "static",
+        "static: the CPU set below (all host CPUs without one)",
+    ),
+    ("auto", "auto: numad picks host CPUs at start"),
+];
+
+const TOPOLOGY: Field = Field {
+    control: Control::Number(Some(1), None),
+    since: "0.7.5",
+    ..FIELD
+};
+
+static CPU_FIELDS: [Field; 7] = [
+    Field {
+        label: "CPU mode",
+        at: At::Rel("/domain/cpu/@mode"),
+        control: Control::Select(&CPU_MODES),
+        get: |d, _| Some(cpu(d)?.mode.as_ref()?.as_str().to_string()),
+        set: |d, _, v| edit_cpu(d, |c| c.mode = v.map(|v| CpuMode::parse(&v))),
+        help: "host-passthrough is fastest but ties migration to identical hosts; host-model keeps migration to similar hosts possible; custom names a model. Empty: the hypervisor's default CPU.",
+        since: "0.9.10; maximum 7.1.0",
+        ..FIELD
+    },
+    Field {
+        label: "CPU model",
+        at: At::Rel("/domain/cpu/model"),
+        control: Control::Text("Skylake-Client"),
+        get: |d, _| Some(cpu(d)?.model.as_ref()?.name.clone()).filter(|n| !n.is_empty()),
+        set: |d, _, v| edit_model(d, |m| m.name = v.unwrap_or_default()),
+        help: "A named CPU model (virsh cpu-models x86_64 lists them), the same on every host the guest may run on.",
+        since: "0.7.5",
+        show: Some(is_custom),
+    },
+    Field {
+        label: "Model fallback",
+        at: At::Rel("/domain/cpu/model/@fallback"),
+        control: Control::Select(&FALLBACKS),
+        get: |d, _| Some(cpu(d)?.model.as_ref()?.fallback.as_ref()?.as_str().to_string()),
+        set: |d, _, v| edit_model(d, |m| m.fallback = v.map(|v| CpuModelFallback::parse(&v))),
+        help: "Whether libvirt may use a close model when the hypervisor does not have this one.",
+        since: "",
+        show: Some(is_custom),
+    },
+    Field {
+        label: "Sockets",
+        at: At::Rel("/domain/cpu/topology/@sockets"),
+        get: |d, _| topology(d)?.sockets.map(|v| v.to_string()),
+        set: |d, _, v| set_topology(d, 0, num(v)),
+        help: "CPU sockets the guest sees. sockets × dies × cores × threads must equal the virtual CPUs.",
+        ..TOPOLOGY
+    },
+    Field {
+        label: "Dies",
+        at: At::Rel("/domain/cpu/topology/@dies"),
+        get: |d, _| topology(d)?.dies.map(|v| v.to_string()),
+        set: |d, _, v| set_topology(d, 1, num(v)),
+        help: "Dies per socket; usually 1.",
+        since: "6.1.0",
+        ..TOPOLOGY
+    },
+    Field {
+        label: "Cores",
+        at: At::Rel("/domain/cpu/topology/@cores"),
+        get: |d, _| topology(d)?.cores.map(|v| v.to_string()),
+        set: |d, _, v| set_topology(d, 2, num(v)),
+        help: "Cores per die. Some guest licences count sockets, so more cores and fewer sockets can matter.",
+        ..TOPOLOGY
+    },
+    Field {
+        label: "Threads",
+        at: At::Rel("/domain/cpu/topology/@threads"),
+        get: |d, _| topology(d)?.threads.map(|v| v.to_string()),
+        set: |d, _, v| set_topology(d, 3, num(v)),
+        help: "Threads per core (hyper-threading): 1, or 2 to mirror an SMT host.",
+        ..TOPOLOGY
+    },
+];
+
+static VCPU_FIELDS: [Field; 3] = [
+    Field {
+        label: "Current virtual CPUs",
+        at: At::Rel("/domain/vcpu/@current"),
+        control: Control::Number(Some(1), None),
+        get: |d, _| d.vcpu.as_ref()?.current.map(|v| v.to_string()),
+        set: |d, _, v| vcpu_mut(d).current = num(v),
+        help: "How many vCPUs are online at boot; CPU hotplug can bring the guest up to the number above. Empty: all of them.",
+        since: "0.8.5",
+        ..FIELD
+    },
+    Field {
+        label: "vCPU placement",
+        at: At::Rel("/domain/vcpu/@placement"),
+        control: Control::Select(&PLACEMENTS),
+        get: |d, _| Some(d.vcpu.as_ref()?.placement.as_ref()?.as_str().to_string()),
+        set: |d, _, v| vcpu_mut(d).placement = v.map(|v| VcpuPlacement::parse(&v)),
+        help: "Who chooses the host CPUs the guest runs on.",
+        since: "0.9.11",
+        ..FIELD
+    },
+    Field {
+        label: "CPU set",
+        at: At::Rel("/domain/vcpu/@cpuset"),
+        control: Control::Text("1-4,^3,6"),
+        get: |d, _| d.vcpu.as_ref()?.cpuset.clone(),
+        set: |d, _, v| vcpu_mut(d).cpuset = v,
+        help: "Host CPUs the vCPUs may run on: numbers and ranges, ^ excludes (1-4,^3,6).",
+        since: "0.4.4",
+        ..FIELD
+    },
+];
+
+fn backing(d: &Domain) -> Option<&MemoryBacking> {
+    d.memory_backing.as_ref()
+}
+
+/// Edits `<memoryBacking>`; it goes when nothing is left in it.
+fn edit_backing(d: &mut Domain, f: impl FnOnce(&mut MemoryBacking)) {
+    f(d.memory_backing.get_or_insert_with(MemoryBacking::default));
+    if d.memory_backing.as_ref() == Some(&MemoryBacking::default()) {
+        d.memory_backing = None;
+    }
+}
+
+const SOURCES: [(&str, &str); 3] = [
+    ("file", "file: a file (in /dev/hugepages with huge pages)"),
+    ("anonymous", "anonymous: private anonymous memory"),
+    (
+        "memfd",
+        "memfd: anonymous memory that can be shared (virtiofs)",
+    ),
+];
+
+const ACCESS: [(&str, &str); 2] = [
+    ("shared", "shared: other processes may map guest memory"),
+    ("private", "private"),
+];
+
+const BACKING: Field = Field {
+    control: Control::Check,
+    since: "1.0.6",
+    ..FIELD
+};
+
+static BACKING_FIELDS: [Field; 6] = [
+    Field {
+        label: "Huge pages",
+        at: At::Rel("/domain/memoryBacking/hugepages"),
+        get: |d, _| yes(backing(d)?.hugepages.is_some()),
+        set: |d, _, v| {
+            edit_backing(d, |m| m.hugepages = v.map(|_| HugePages::default()))
+        },
+        help: "Back guest memory with the host's huge pages (reserved beforehand), which cuts TLB misses for big guests.",
+        since: "",
+        ..BACKING
+    },
+    Field {
+        label: "Memory source",
+        at: At::Rel("/domain/memoryBacking/source/@type"),
+        control: Control::Select(&SOURCES),
+        get: |d, _| Some(backing(d)?.source.as_ref()?.as_str().to_string()),
+        set: |d, _, v| edit_backing(d, |m| m.source = v.map(|v| MemorySourceType::parse(&v))),
+        help: "What guest memory is allocated from. virtiofs needs memfd (or file) with shared access.",
+        since: "4.0.0; memfd 4.10.0",
+        ..FIELD
+    },
+    Field {
+        label: "Memory access",
+        at: At::Rel("/domain/memoryBacking/access/@mode"),
+        control: Control::Select(&ACCESS),
+        get: |d, _| Some(backing(d)?.access.as_ref()?.as_str().to_string()),
+        set: |d, _, v| edit_backing(d, |m| m.access = v.map(|v| MemoryAccessMode::parse(&v))),
+        help: "shared lets virtiofsd and vhost-user backends map guest memory: virtiofs needs it.",
+        since: "4.0.0",
+        ..FIELD
+    },
+    Field {
+        label: "Locked",
+        at: At::Rel("/domain/memoryBacking/locked"),
+        get: |d, _| yes(backing(d)?.locked),
+        set: |d, _, v| edit_backing(d, |m| m.locked = v.is_some()),
+        help: "The host never swaps guest memory out (real-time guests); needs a memory hard limit on QEMU.",
+        ..BACKING
+    },
+    Field {
+        label: "No shared pages",
+        at: At::Rel("/domain/memoryBacking/nosharepages"),
+        get: |d, _| yes(backing(d)?.nosharepages),
+        set: |d, _, v| edit_backing(d, |m| m.nosharepages = v.is_some()),
+        help: "Keep the host's KSM from merging this guest's identical pages with others.",
+        ..BACKING
+    },
+    Field {
+        label: "Discard",
+        at: At::Rel("/domain/memoryBacking/discard"),
+        get: |d, _| yes(backing(d)?.discard),
+        set: |d, _, v| edit_backing(d, |m| m.discard = v.is_some()),
+        help: "Give memory back to the host right away when the guest frees it (file-backed memory).",
+        since: "4.4.0",
+        ..BACKING
+    },
+];
+
 #[component]
 pub fn CpuMemory() -> impl IntoView {
     let studio = use_studio();
+    let root = at("");
     view! {
         <Group title="Memory">
             <MemoryField
@@ -104,6 +379,94 @@ pub fn CpuMemory() -> impl IntoView {
                 since="0.0.1"
                 min=Some(1)
             />
+            {fields(&VCPU_FIELDS, root, 0)}
         </Group>
+        <Group title="CPU model and topology" intro="The CPU the guest sees, and how its virtual CPUs are grouped into sockets, cores and threads.">
+            {fields(&CPU_FIELDS, root, 0)}
+        </Group>
+        <Group title="Memory backing" intro="How the host provides guest memory.">
+            {fields(&BACKING_FIELDS, root, 0)}
+        </Group>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(d: &Domain) -> Vec<String> {
+        vmxml_core::validate(d)
+            .into_iter()
+            .filter(|x| x.severity != vmxml_core::Severity::Info)
+            .map(|x| format!("{} {}", x.code, x.path))
+            .collect()
+    }
+
+    fn set(d: &mut Domain, label: &str, v: Option<&str>) {
+        let f = CPU_FIELDS
+            .iter()
+            .chain(VCPU_FIELDS.iter())
+            .chain(BACKING_FIELDS.iter())
+            .find(|f| f.label == label)
+            .expect("a field");
+        (f.set)(d, 0, v.map(str::to_string));
+    }
+
+    #[test]
+    fn cpu_and_backing_choices_are_cores() {
+        fn values(o: &[(&'static str, &'static str)]) -> Vec<&'static str> {
+            o.iter().map(|(v, _)| *v).collect()
+        }
+        assert_eq!(values(&CPU_MODES), CpuMode::known());
+        assert_eq!(values(&FALLBACKS), CpuModelFallback::known());
+        assert_eq!(values(&PLACEMENTS), VcpuPlacement::known());
+        assert_eq!(values(&SOURCES), MemorySourceType::known());
+        assert_eq!(values(&ACCESS), MemoryAccessMode::known());
+    }
+
+    #[test]
+    fn mode_topology_and_backing_write_and_clear() {
+        let mut d = vmxml_core::check("<domain type='kvm'><name>g</name><memory>1048576</memory><vcpu>4</vcpu><os><type>hvm</type></os></domain>")
+            .domain
+            .expect("reads");
+        set(&mut d, "CPU mode", Some("custom"));
+        set(&mut d, "CPU model", Some("Haswell"));
+        set(&mut d, "Model fallback", Some("allow"));
+        set(&mut d, "Sockets", Some("1"));
+        set(&mut d, "Cores", Some("2"));
+        set(&mut d, "Threads", Some("2"));
+        set(&mut d, "Current virtual CPUs", Some("2"));
+        set(&mut d, "Huge pages", Some("yes"));
+        set(&mut d, "Memory access", Some("shared"));
+        set(&mut d, "Memory source", Some("memfd"));
+        let xml = vmxml_core::write(&d);
+        assert!(xml.contains("<cpu mode='custom'>"), "{xml}");
+        assert!(
+            xml.contains("<model fallback='allow'>Haswell</model>"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<topology sockets='1' cores='2' threads='2'/>"),
+            "{xml}"
+        );
+        assert!(xml.contains("<vcpu current='2'>4</vcpu>"), "{xml}");
+        assert!(xml.contains("<hugepages/>"), "{xml}");
+        assert_eq!(problems(&d), Vec::<String>::new());
+        set(&mut d, "Sockets", Some("2"));
+        assert_eq!(problems(&d), ["W-CPU-TOPOLOGY-VCPUS /domain/cpu/topology"]);
+        for label in [
+            "CPU mode",
+            "CPU model",
+            "Model fallback",
+            "Sockets",
+            "Cores",
+            "Threads",
+            "Huge pages",
+            "Memory access",
+            "Memory source",
+        ] {
+            set(&mut d, label, None);
+        }
+        assert!(d.cpu.is_none() && d.memory_backing.is_none());
     }
 }

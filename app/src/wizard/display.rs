@@ -1,17 +1,18 @@
 //! Display and input: graphical framebuffers (`<graphics>`), input devices (`<input>`), and
-//! the display devices vmxml keeps as written (video, sound, audio).
+//! video cards, sound cards and audio backends.
 
 use leptos::prelude::*;
 use vmxml_core::devices::graphics::{Graphics, GraphicsKind};
 use vmxml_core::devices::input::{Input, InputBus, InputType};
+use vmxml_core::devices::sound::{Audio, AudioType, Sound, SoundModel};
+use vmxml_core::devices::video::{Video, VideoModel, VideoModelType};
 use vmxml_core::devices::Device;
 use vmxml_core::os::OsKind;
 use vmxml_core::Domain;
 
-use super::Group;
-use crate::fields::{device_at, device_at_mut, device_count, element_text, KeptDevices};
+use super::{first_free, num, yes, Group};
+use crate::fields::{device_at, device_at_mut, device_count, element_text};
 use crate::form::{never_kept, Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
-use crate::state::use_studio;
 
 const GRAPHICS: &str = "graphics";
 const INPUT: &str = "input";
@@ -657,16 +658,238 @@ static ADD_INPUT: [Add; 1] = [Add {
     },
 }];
 
+device_access!(video, video_mut, "video", Video, Video);
+device_access!(sound, sound_mut, "sound", Sound, Sound);
+device_access!(audio, audio_mut, "audio", Audio, Audio);
+
+const VIDEO_MODELS: [(&str, &str); 11] = [
+    ("virtio", "virtio: paravirtualized, for Linux guests"),
+    ("qxl", "qxl: for SPICE displays"),
+    ("vga", "vga: standard VGA"),
+    ("cirrus", "cirrus: old Cirrus Logic card"),
+    ("bochs", "bochs: simple, works with UEFI"),
+    ("ramfb", "ramfb: boot display for vGPUs"),
+    ("none", "none: no video card"),
+    ("vmvga", "vmvga: VMware SVGA"),
+    ("xen", "xen: Xen framebuffer"),
+    ("vbox", "vbox: VirtualBox"),
+    ("gop", "gop: UEFI GOP framebuffer (Hyper-V)"),
+];
+
+const SOUND_MODELS: [(&str, &str); 8] = [
+    ("ich9", "ich9: Intel HD Audio (q35)"),
+    ("ich6", "ich6: Intel HD Audio"),
+    ("ich7", "ich7: Intel HD Audio"),
+    ("ac97", "ac97: AC'97"),
+    ("es1370", "es1370: Ensoniq AudioPCI"),
+    ("sb16", "sb16: Sound Blaster 16"),
+    ("pcspk", "pcspk: PC speaker"),
+    ("usb", "usb: USB audio"),
+];
+
+const AUDIO_TYPES: [(&str, &str); 10] = [
+    ("none", "none: audio is discarded"),
+    ("spice", "spice: sent to the SPICE client"),
+    ("pulseaudio", "pulseaudio: PulseAudio on the host"),
+    ("alsa", "alsa: ALSA on the host"),
+    ("oss", "oss: OSS on the host"),
+    ("jack", "jack: JACK on the host"),
+    ("sdl", "sdl: SDL on the host"),
+    ("coreaudio", "coreaudio: macOS hosts"),
+    ("dbus", "dbus: D-Bus display clients"),
+    ("file", "file: written to a WAV file"),
+];
+
+fn video_model(d: &Domain, n: usize) -> Option<&VideoModel> {
+    video(d, n)?.model.as_ref()
+}
+
+/// The card's `<model>`, made (as virtio) when a field sets one of its attributes.
+fn edit_video_model(d: &mut Domain, n: usize, f: impl FnOnce(&mut VideoModel)) {
+    if let Some(v) = video_mut(d, n) {
+        f(v.model
+            .get_or_insert_with(|| VideoModel::new(VideoModelType::Virtio)))
+    }
+}
+
+static VIDEO_FIELDS: [Field; 4] = [
+    Field {
+        label: "Model",
+        at: At::Rel("/model/@type"),
+        control: Control::Select(&VIDEO_MODELS),
+        get: |d, n| video_model(d, n).map(|m| m.model_type.as_str().to_string()),
+        set: |d, n, v| match v {
+            Some(v) => edit_video_model(d, n, |m| m.model_type = VideoModelType::parse(&v)),
+            None => {
+                if let Some(x) = video_mut(d, n) {
+                    x.model = None
+                }
+            }
+        },
+        help: "The video card the guest sees. virtio suits Linux guests, qxl SPICE displays, vga or bochs most other OSes.",
+        ..FIELD
+    },
+    Field {
+        label: "Video memory (KiB)",
+        at: At::Rel("/model/@vram"),
+        control: Control::Number(Some(0), None),
+        get: |d, n| video_model(d, n)?.vram.map(|v| v.to_string()),
+        set: |d, n, v| edit_video_model(d, n, |m| m.vram = v.and_then(|v| v.parse().ok())),
+        help: "Video memory in KiB; empty lets the hypervisor pick.",
+        ..FIELD
+    },
+    Field {
+        label: "Heads",
+        at: At::Rel("/model/@heads"),
+        control: Control::Number(Some(1), None),
+        get: |d, n| video_model(d, n)?.heads.map(|v| v.to_string()),
+        set: |d, n, v| edit_video_model(d, n, |m| m.heads = num(v)),
+        help: "How many screens the card drives.",
+        ..FIELD
+    },
+    Field {
+        label: "Primary",
+        at: At::Rel("/model/@primary"),
+        control: Control::Check,
+        get: |d, n| yes(video_model(d, n)?.primary == Some(true)),
+        set: |d, n, v| edit_video_model(d, n, |m| m.primary = v.map(|_| true)),
+        help: "With several video cards, the one the guest boots on; only one may be primary.",
+        since: "1.0.2",
+        ..FIELD
+    },
+];
+
+static VIDEO_KIND: DeviceKind = DeviceKind {
+    name: "video",
+    what: "video card",
+    slot: 0,
+    title: |d, n| match video_model(d, n) {
+        Some(m) => format!("Video card {}: {}", n + 1, m.model_type),
+        None => format!("Video card {}", n + 1),
+    },
+    fields: &VIDEO_FIELDS,
+    note: |_, _| None,
+    kept: never_kept,
+};
+
+static SOUND_FIELDS: [Field; 1] = [Field {
+    label: "Sound model",
+    at: At::Rel("/@model"),
+    control: Control::Select(&SOUND_MODELS),
+    get: |d, n| Some(sound(d, n)?.model.as_str().to_string()).filter(|m| !m.is_empty()),
+    set: |d, n, v| {
+        if let Some(x) = sound_mut(d, n) {
+            x.model = SoundModel::parse(v.as_deref().unwrap_or(""))
+        }
+    },
+    help: "The emulated sound card: ich9 on q35 machines, ich6 or ac97 on older ones.",
+    since: "0.4.3",
+    ..FIELD
+}];
+
+static SOUND_KIND: DeviceKind = DeviceKind {
+    name: "sound",
+    what: "sound card",
+    slot: 0,
+    title: |d, n| match sound(d, n) {
+        Some(s) => format!("Sound card {}: {}", n + 1, s.model),
+        None => format!("Sound card {}", n + 1),
+    },
+    fields: &SOUND_FIELDS,
+    note: |_, _| None,
+    kept: never_kept,
+};
+
+static AUDIO_FIELDS: [Field; 2] = [
+    Field {
+        label: "Audio id",
+        at: At::Rel("/@id"),
+        control: Control::Number(Some(1), None),
+        get: |d, n| audio(d, n)?.id.map(|v| v.to_string()),
+        set: |d, n, v| {
+            if let Some(x) = audio_mut(d, n) {
+                x.id = num(v)
+            }
+        },
+        help: "The number a sound card's <audio id> refers to; libvirt numbers from 1.",
+        since: "7.2.0",
+        ..FIELD
+    },
+    Field {
+        label: "Audio backend",
+        at: At::Rel("/@type"),
+        control: Control::Select(&AUDIO_TYPES),
+        get: |d, n| Some(audio(d, n)?.audio_type.as_str().to_string()).filter(|t| !t.is_empty()),
+        set: |d, n, v| {
+            if let Some(x) = audio_mut(d, n) {
+                x.audio_type = AudioType::parse(v.as_deref().unwrap_or(""))
+            }
+        },
+        help: "Where the guest's sound goes on the host: to the SPICE client, PulseAudio, a file, or nowhere.",
+        since: "7.2.0",
+        ..FIELD
+    },
+];
+
+static AUDIO_KIND: DeviceKind = DeviceKind {
+    name: "audio",
+    what: "audio backend",
+    slot: 0,
+    title: |d, n| match audio(d, n) {
+        Some(a) => format!("Audio backend {}: {}", n + 1, a.audio_type),
+        None => format!("Audio backend {}", n + 1),
+    },
+    fields: &AUDIO_FIELDS,
+    note: |_, _| None,
+    kept: never_kept,
+};
+
+pub(super) static ADD_VIDEO: [Add; 1] = [Add {
+    label: "Add video card",
+    testid: "add-video",
+    add: |d| {
+        let x = new_video(d);
+        d.devices_mut().add(Device::Video(x));
+    },
+}];
+
+pub(super) static ADD_SOUND: [Add; 1] = [Add {
+    label: "Add sound card",
+    testid: "add-sound",
+    add: |d| {
+        d.devices_mut()
+            .add(Device::Sound(Sound::new(SoundModel::Ich9)));
+    },
+}];
+
+pub(super) static ADD_AUDIO: [Add; 1] = [Add {
+    label: "Add audio backend",
+    testid: "add-audio",
+    add: |d| {
+        let x = new_audio(d);
+        d.devices_mut().add(Device::Audio(x));
+    },
+}];
+
+/// A virtio card; the first one is primary.
+pub(super) fn new_video(d: &Domain) -> Video {
+    let mut m = VideoModel::new(VideoModelType::Virtio);
+    if device_count(d, "video") > 0 {
+        m.model_type = VideoModelType::Vga;
+    }
+    Video::new(Some(m))
+}
+
+/// A backend that discards sound, under the first unused id.
+pub(super) fn new_audio(d: &Domain) -> Audio {
+    let used: Vec<u32> = (0..device_count(d, "audio"))
+        .filter_map(|n| audio(d, n)?.id)
+        .collect();
+    Audio::new(Some(first_free(&used, 1)), AudioType::None)
+}
+
 #[component]
 pub fn Display() -> impl IntoView {
-    let studio = use_studio();
-    let kept = Memo::new(move |_| {
-        studio.domain.with(|d| {
-            ["video", "sound", "audio"]
-                .iter()
-                .any(|k| device_count(d, k) > 0)
-        })
-    });
     view! {
         <Group title="Graphical framebuffers" intro="A graphics device lets you interact with the guest's screen. A guest typically has a framebuffer or a text console.">
             <DeviceList kind=&GRAPHICS_KIND adds=&ADD_GRAPHICS />
@@ -674,13 +897,13 @@ pub fn Display() -> impl IntoView {
         <Group title="Input devices" intro="With a framebuffer the guest gets a mouse and keyboard anyway; add a tablet for a cursor that follows the viewer's pointer exactly.">
             <DeviceList kind=&INPUT_KIND adds=&ADD_INPUT />
         </Group>
-        {move || kept.get().then(|| view! {
-            <Group title="Kept as is" intro="Display and sound devices the wizard has no fields for yet. They stay in the design unchanged.">
-                <KeptDevices name="video" label="Video" />
-                <KeptDevices name="sound" label="Sound" />
-                <KeptDevices name="audio" label="Audio" />
-            </Group>
-        })}
+        <Group title="Video cards" intro="The graphics card the guest draws its screen with; a framebuffer above shows it.">
+            <DeviceList kind=&VIDEO_KIND adds=&ADD_VIDEO />
+        </Group>
+        <Group title="Sound" intro="An emulated sound card, and the audio backends on the host its sound goes to.">
+            <DeviceList kind=&SOUND_KIND adds=&ADD_SOUND />
+            <DeviceList kind=&AUDIO_KIND adds=&ADD_AUDIO />
+        </Group>
     }
 }
 
@@ -753,6 +976,27 @@ mod tests {
             set_graphics_type(g, "vnc");
             assert!(auto_port(g));
         }
+        assert_eq!(problems(&d), Vec::<String>::new());
+    }
+
+    #[test]
+    fn video_sound_audio_choices_are_cores() {
+        fn values(o: &[(&'static str, &'static str)]) -> Vec<&'static str> {
+            o.iter().map(|(v, _)| *v).collect()
+        }
+        assert_eq!(values(&VIDEO_MODELS), VideoModelType::known());
+        assert_eq!(values(&SOUND_MODELS), SoundModel::known());
+        assert_eq!(values(&AUDIO_TYPES), AudioType::known());
+    }
+
+    #[test]
+    fn added_audio_backends_get_their_own_ids() {
+        let mut d = Domain::default();
+        for _ in 0..3 {
+            (ADD_AUDIO[0].add)(&mut d);
+        }
+        let ids: Vec<Option<u32>> = (0..3).map(|n| audio(&d, n).and_then(|a| a.id)).collect();
+        assert_eq!(ids, [Some(1), Some(2), Some(3)]);
         assert_eq!(problems(&d), Vec::<String>::new());
     }
 }

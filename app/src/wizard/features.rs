@@ -1,14 +1,19 @@
 //! Features, clock and lifecycle actions.
 
 use leptos::prelude::*;
-use vmxml_core::clock::{Clock, ClockOffset};
-use vmxml_core::features::{FeatureFlag, Features as FeatureSet};
+use vmxml_core::clock::{Clock, ClockOffset, TickPolicy, Timer, TimerName};
+use vmxml_core::features::{
+    FeatureFlag, FeatureState, Features as FeatureSet, Hyperv, HypervFeature, HypervFeatureName,
+    HypervMode, KvmFeatures,
+};
 use vmxml_core::lifecycle::LifecycleAction;
+use vmxml_core::node::step;
 use vmxml_core::Domain;
 
-use super::Group;
+use super::{num, yes, Group};
 use crate::fields::at;
 use crate::form::{fields, At, Control, Field, FIELD};
+use crate::state::use_studio;
 
 /// Sets or clears a feature flag; `<features>` goes when nothing is left in it.
 fn set_flag(d: &mut Domain, on: bool, pick: fn(&mut FeatureSet) -> &mut Option<FeatureFlag>) {
@@ -173,14 +178,487 @@ static LIFECYCLE: [Field; 3] = [
     },
 ];
 
+fn features_mut(d: &mut Domain) -> &mut FeatureSet {
+    d.features.get_or_insert_with(FeatureSet::default)
+}
+
+/// `<features>` goes when nothing is left in it.
+fn tidy_features(d: &mut Domain) {
+    if d.features.as_ref().is_some_and(|f| f.is_empty()) {
+        d.features = None;
+    }
+}
+
+fn state_text(s: &Option<FeatureState>) -> Option<String> {
+    s.as_ref().map(|s| match s.state {
+        Some(false) => "off".to_string(),
+        _ => "on".to_string(),
+    })
+}
+
+/// Sets a feature written with `state='on|off'`; empty removes it, keeping nothing else.
+fn set_state(
+    d: &mut Domain,
+    v: Option<String>,
+    pick: fn(&mut FeatureSet) -> &mut Option<FeatureState>,
+) {
+    let slot = pick(features_mut(d));
+    match v.as_deref() {
+        Some(s) => {
+            slot.get_or_insert_with(FeatureState::default).state = Some(s == "on");
+        }
+        None => *slot = None,
+    }
+    tidy_features(d);
+}
+
+const ON_OFF: [(&str, &str); 2] = [("on", "on"), ("off", "off")];
+
+fn hyperv(d: &Domain) -> Option<&Hyperv> {
+    d.features.as_ref()?.hyperv.as_ref()
+}
+
+fn hv(d: &Domain, name: HypervFeatureName) -> Option<String> {
+    yes(hyperv(d)?.feature(&name)?.state == Some(true))
+}
+
+/// Edits `<hyperv>`; it goes when nothing is left in it.
+fn edit_hyperv(d: &mut Domain, f: impl FnOnce(&mut Hyperv)) {
+    let features = features_mut(d);
+    f(features.hyperv.get_or_insert_with(Hyperv::default));
+    if features.hyperv.as_ref() == Some(&Hyperv::default()) {
+        features.hyperv = None;
+    }
+    tidy_features(d);
+}
+
+/// Turns an enlightenment on (spinlocks with 8191 retries, as virt-install writes) or
+/// removes it.
+fn set_hv(d: &mut Domain, name: HypervFeatureName, v: Option<String>) {
+    edit_hyperv(d, |h| match v {
+        Some(_) => match h.features.iter_mut().find(|f| f.name == name) {
+            Some(f) => f.state = Some(true),
+            None => {
+                let mut f = HypervFeature::on(name);
+                if f.name == HypervFeatureName::Spinlocks {
+                    f.retries = Some(8191);
+                }
+                h.features.push(f);
+            }
+        },
+        None => h.features.retain(|f| f.name != name),
+    })
+}
+
+const HYPERV_MODES: [(&str, &str); 2] = [
+    ("custom", "custom: only the enlightenments below"),
+    ("passthrough", "passthrough: every one the host offers"),
+];
+
+const HV: Field = Field {
+    control: Control::Check,
+    since: "1.0.0",
+    ..FIELD
+};
+
+static HYPERV_FIELDS: [Field; 13] = [
+    Field {
+        label: "Hyper-V mode",
+        at: At::Rel("/domain/features/hyperv/@mode"),
+        control: Control::Select(&HYPERV_MODES),
+        get: |d, _| Some(hyperv(d)?.mode.as_ref()?.as_str().to_string()),
+        set: |d, _, v| edit_hyperv(d, |h| h.mode = v.map(|v| HypervMode::parse(&v))),
+        help: "Which enlightenments Windows guests get. Empty: custom.",
+        since: "8.0.0",
+        ..FIELD
+    },
+    Field {
+        label: "relaxed",
+        at: At::Rel("/domain/features/hyperv/relaxed"),
+        get: |d, _| hv(d, HypervFeatureName::Relaxed),
+        set: |d, _, v| set_hv(d, HypervFeatureName::Relaxed, v),
+        help: "Relaxed timing: Windows does not blue-screen on watchdog timeouts when the host is busy.",
+        ..HV
+    },
+    Field {
+        label: "vapic",
+        at: At::Rel("/domain/features/hyperv/vapic"),
+        get: |d, _| hv(d, HypervFeatureName::Vapic),
+        set: |d, _, v| set_hv(d, HypervFeatureName::Vapic, v),
+        help: "Virtual APIC: fewer exits to the hypervisor for interrupts.",
+        since: "1.1.0",
+        ..HV
+    },
+    Field {
+        label: "spinlocks",
+        at: At::Rel("/domain/features/hyperv/spinlocks"),
+        get: |d, _| hv(d, HypervFeatureName::Spinlocks),
+        set: |d, _, v| set_hv(d, HypervFeatureName::Spinlocks, v),
+        help: "Spinlock hints: a vCPU that spins too long yields to the hypervisor.",
+        since: "1.1.0",
+        ..HV
+    },
+    Field {
+        label: "Spinlock retries",
+        at: At::Rel("/domain/features/hyperv/spinlocks/@retries"),
+        control: Control::Number(Some(4095), None),
+        get: |d, _| hyperv(d)?.feature(&HypervFeatureName::Spinlocks)?.retries.map(|r| r.to_string()),
+        set: |d, _, v| edit_hyperv(d, |h| {
+            if let Some(f) = h.features.iter_mut().find(|f| f.name == HypervFeatureName::Spinlocks) {
+                f.retries = num(v)
+            }
+        }),
+        help: "How often a guest spins before it tells the hypervisor: 4095 or more; 8191 is usual.",
+        since: "1.0.0",
+        show: Some(|d, _| hv(d, HypervFeatureName::Spinlocks).is_some()),
+    },
+    Field {
+        label: "vpindex",
+        at: At::Rel("/domain/features/hyperv/vpindex"),
+        get: |d, _| hv(d, HypervFeatureName::Vpindex),
+        set: |d, _, v| set_hv(d, HypervFeatureName::Vpindex, v),
+        help: "Virtual processor index; synic, stimer, tlbflush and ipi need it.",
+        since: "1.3.3",
+        ..HV
+    },
+    Field {
+        label: "runtime",
+        at: At::Rel("/domain/features/hyperv/runtime"),
+        get: |d, _| hv(d, HypervFeatureName::Runtime),
+        set: |d, _, v| set_hv(d, HypervFeatureName::Runtime, v),
+        help: "Processor time spent running the guest, and the hypervisor.",
+        since: "1.3.3",
+        ..HV
+    },
+    Field {
+        label: "synic",
+        at: At::Rel("/domain/features/hyperv/synic"),
+        get: |d, _| hv(d, HypervFeatureName::Synic),
+        set: |d, _, v| set_hv(d, HypervFeatureName::Synic, v),
+        help: "Synthetic interrupt controller (needs vpindex); stimer needs it.",
+        since: "1.3.3",
+        ..HV
+    },
+    Field {
+        label: "stimer",
+        at: At::Rel("/domain/features/hyperv/stimer"),
+        get: |d, _| hv(d, HypervFeatureName::Stimer),
+        set: |d, _, v| set_hv(d, HypervFeatureName::Stimer, v),
+        help: "Synthetic timers (needs synic and the hypervclock timer): much less CPU use by idle Windows guests.",
+        since: "1.3.3",
+        ..HV
+    },
+    Field {
+        label: "reset",
+        at: At::Rel("/domain/features/hyperv/reset"),
+        get: |d, _| hv(d, HypervFeatureName::Reset),
+        set: |d, _, v| set_hv(d, HypervFeatureName::Reset, v),
+        help: "Lets the guest reset itself through Hyper-V.",
+        since: "1.3.3",
+        ..HV
+    },
+    Field {
+        label: "frequencies",
+        at: At::Rel("/domain/features/hyperv/frequencies"),
+        get: |d, _| hv(d, HypervFeatureName::Frequencies),
+        set: |d, _, v| set_hv(d, HypervFeatureName::Frequencies, v),
+        help: "Tells the guest the TSC and APIC frequencies.",
+        since: "4.7.0",
+        ..HV
+    },
+    Field {
+        label: "tlbflush",
+        at: At::Rel("/domain/features/hyperv/tlbflush"),
+        get: |d, _| hv(d, HypervFeatureName::Tlbflush),
+        set: |d, _, v| set_hv(d, HypervFeatureName::Tlbflush, v),
+        help: "TLB flushes through the hypervisor, faster on overcommitted hosts.",
+        since: "4.7.0",
+        ..HV
+    },
+    Field {
+        label: "ipi",
+        at: At::Rel("/domain/features/hyperv/ipi"),
+        get: |d, _| hv(d, HypervFeatureName::Ipi),
+        set: |d, _, v| set_hv(d, HypervFeatureName::Ipi, v),
+        help: "Inter-processor interrupts through the hypervisor.",
+        since: "4.10.0",
+        ..HV
+    },
+];
+
+static MORE_FLAGS: [Field; 3] = [
+    Field {
+        label: "SMM",
+        at: At::Rel("/domain/features/smm"),
+        control: Control::Select(&ON_OFF),
+        get: |d, _| state_text(&d.features.as_ref()?.smm),
+        set: |d, _, v| set_state(d, v, |f| &mut f.smm),
+        help: "System Management Mode: secure boot on x86 needs it on, so the guest OS cannot write the UEFI variables. Empty: the hypervisor's default.",
+        since: "2.1.0",
+        ..FIELD
+    },
+    Field {
+        label: "Hide KVM",
+        at: At::Rel("/domain/features/kvm/hidden"),
+        control: Control::Check,
+        get: |d, _| yes(d.features.as_ref()?.kvm.as_ref()?.hidden.as_ref()?.state == Some(true)),
+        set: |d, _, v| {
+            let f = features_mut(d);
+            let kvm = f.kvm.get_or_insert_with(KvmFeatures::default);
+            kvm.hidden = v.map(|_| FeatureState::on());
+            if f.kvm.as_ref() == Some(&KvmFeatures::default()) {
+                f.kvm = None;
+            }
+            tidy_features(d);
+        },
+        help: "Hide the KVM signature from the guest: some GPU drivers refuse to run in a virtual machine they can see.",
+        since: "1.2.8",
+        ..FIELD
+    },
+    Field {
+        label: "VMware port",
+        at: At::Rel("/domain/features/vmport"),
+        control: Control::Select(&ON_OFF),
+        get: |d, _| state_text(&d.features.as_ref()?.vmport),
+        set: |d, _, v| set_state(d, v, |f| &mut f.vmport),
+        help: "The VMware I/O port, for vmmouse; off saves a little with guests that do not use it. Empty: the hypervisor's default.",
+        since: "1.2.16",
+        ..FIELD
+    },
+];
+
+const TIMER_NAMES: [(&str, &str); 8] = [
+    ("rtc", "rtc: real-time clock"),
+    ("pit", "pit: programmable interval timer"),
+    ("hpet", "hpet: high precision event timer"),
+    ("kvmclock", "kvmclock: KVM's paravirtual clock"),
+    (
+        "hypervclock",
+        "hypervclock: Hyper-V's paravirtual clock (Windows)",
+    ),
+    ("tsc", "tsc: time stamp counter"),
+    ("platform", "platform: the master clock (not on QEMU)"),
+    ("armvtimer", "armvtimer: ARM virtual timer"),
+];
+
+const TICK_POLICIES: [(&str, &str); 4] = [
+    (
+        "delay",
+        "delay: deliver missed ticks late, at the normal rate",
+    ),
+    ("catchup", "catchup: deliver them faster until caught up"),
+    ("merge", "merge: merge them into one"),
+    ("discard", "discard: drop them"),
+];
+
+const YES_NO: [(&str, &str); 2] = [("yes", "yes"), ("no", "no: take it away from the guest")];
+
+fn timer(d: &Domain, i: usize) -> Option<&Timer> {
+    d.clock.as_ref()?.timers.get(i)
+}
+
+fn edit_timer(d: &mut Domain, i: usize, f: impl FnOnce(&mut Timer)) {
+    if let Some(t) = d.clock.as_mut().and_then(|c| c.timers.get_mut(i)) {
+        f(t)
+    }
+}
+
+static TIMER_FIELDS: [Field; 3] = [
+    Field {
+        label: "Timer",
+        at: At::Rel("/@name"),
+        control: Control::Select(&TIMER_NAMES),
+        get: |d, i| Some(timer(d, i)?.name.as_str().to_string()).filter(|n| !n.is_empty()),
+        set: |d, i, v| edit_timer(d, i, |t| {
+            t.name = TimerName::parse(v.as_deref().unwrap_or(""));
+            if !t.name.takes_tickpolicy() {
+                t.tickpolicy = None;
+            }
+        }),
+        help: "Which timer device of the guest this line sets.",
+        since: "0.8.0",
+        ..FIELD
+    },
+    Field {
+        label: "Tick policy",
+        at: At::Rel("/@tickpolicy"),
+        control: Control::Select(&TICK_POLICIES),
+        get: |d, i| Some(timer(d, i)?.tickpolicy.as_ref()?.as_str().to_string()),
+        set: |d, i, v| edit_timer(d, i, |t| t.tickpolicy = v.map(|v| TickPolicy::parse(&v))),
+        help: "What happens to ticks missed while the guest was not running: Windows wants catchup for rtc, delay for pit.",
+        since: "0.8.0",
+        show: Some(|d, i| timer(d, i).is_some_and(|t| t.name.takes_tickpolicy())),
+    },
+    Field {
+        label: "Present",
+        at: At::Rel("/@present"),
+        control: Control::Select(&YES_NO),
+        get: |d, i| timer(d, i)?.present.map(|p| if p { "yes" } else { "no" }.to_string()),
+        set: |d, i, v| edit_timer(d, i, |t| t.present = v.map(|v| v == "yes")),
+        help: "no takes the timer away from the guest, as virt-install does with hpet. Empty: the hypervisor's default.",
+        since: "0.8.0",
+        ..FIELD
+    },
+];
+
+/// The next timer a guest usually sets, with virt-install's settings: rtc catchup, pit
+/// delay, hpet absent, then the others.
+pub(super) fn new_timer(d: &Domain) -> Timer {
+    let used: Vec<&TimerName> = d
+        .clock
+        .iter()
+        .flat_map(|c| c.timers.iter())
+        .map(|t| &t.name)
+        .collect();
+    let name = TimerName::ALL
+        .iter()
+        .find(|n| !used.contains(n))
+        .cloned()
+        .unwrap_or(TimerName::Rtc);
+    let mut t = Timer::new(name);
+    match t.name {
+        TimerName::Rtc => t.tickpolicy = Some(TickPolicy::Catchup),
+        TimerName::Pit => t.tickpolicy = Some(TickPolicy::Delay),
+        TimerName::Hpet => t.present = Some(false),
+        _ => {}
+    }
+    t
+}
+
+#[component]
+fn TimerRow(i: usize, count: Signal<usize>) -> impl IntoView {
+    let studio = use_studio();
+    let base =
+        Signal::derive(move || format!("/domain/clock/{}", step("timer", i + 1, count.get())));
+    let remove = move |_: leptos::ev::MouseEvent| {
+        studio.edit(|d| {
+            if let Some(c) = d.clock.as_mut() {
+                if i < c.timers.len() {
+                    c.timers.remove(i);
+                }
+            }
+        })
+    };
+    view! {
+        <li class="list__row" data-path=move || base.get()>
+            <span class="list__index">{i + 1}</span>
+            {fields(&TIMER_FIELDS, base, i)}
+            <button type="button" class="button button--icon button--danger" aria-label=format!("Remove timer {}", i + 1) on:click=remove>"✕"</button>
+        </li>
+    }
+}
+
+#[component]
+fn Timers() -> impl IntoView {
+    let studio = use_studio();
+    let count = Memo::new(move |_| {
+        studio
+            .domain
+            .with(|d| d.clock.as_ref().map_or(0, |c| c.timers.len()))
+    });
+    let add = move |_| {
+        studio.edit(|d| {
+            let t = new_timer(d);
+            d.clock.get_or_insert_with(Clock::utc).timers.push(t);
+        })
+    };
+    view! {
+        <ol class="list" data-testid="timer-list">
+            // Redrawn together when a timer is added or removed: a short list.
+            {move || (0..count.get()).map(|i| view! { <TimerRow i count=count.into() /> }).collect_view()}
+        </ol>
+        <button type="button" class="button button--secondary" data-testid="add-timer" on:click=add>"Add timer"</button>
+    }
+}
+
 #[component]
 pub fn Features() -> impl IntoView {
     let root = at("");
     view! {
-        <Group title="Hypervisor features" intro="Omitting a feature turns it off.">{fields(&FLAGS, root, 0)}</Group>
-        <Group title="Time keeping">{fields(&CLOCK, root, 0)}</Group>
+        <Group title="Hypervisor features" intro="Omitting a feature turns it off.">
+            {fields(&FLAGS, root, 0)}
+            {fields(&MORE_FLAGS, root, 0)}
+        </Group>
+        <Group title="Hyper-V enlightenments" intro="Paravirtual interfaces that make Windows guests faster and steadier; Linux guests ignore them.">
+            {fields(&HYPERV_FIELDS, root, 0)}
+        </Group>
+        <Group title="Time keeping">
+            {fields(&CLOCK, root, 0)}
+            <Timers />
+        </Group>
         <Group title="Lifecycle" intro="What libvirt does when the guest powers off, reboots or crashes. A common use: treat a reboot as a power-off while the OS installs.">
             {fields(&LIFECYCLE, root, 0)}
         </Group>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(d: &Domain) -> Vec<String> {
+        vmxml_core::validate(d)
+            .into_iter()
+            .filter(|x| x.severity != vmxml_core::Severity::Info)
+            .map(|x| format!("{} {}", x.code, x.path))
+            .collect()
+    }
+
+    #[test]
+    fn feature_and_timer_choices_are_cores() {
+        fn values(o: &[(&'static str, &'static str)]) -> Vec<&'static str> {
+            o.iter().map(|(v, _)| *v).collect()
+        }
+        assert_eq!(values(&HYPERV_MODES), HypervMode::known());
+        assert_eq!(values(&TIMER_NAMES), TimerName::known());
+        assert_eq!(values(&TICK_POLICIES), TickPolicy::known());
+    }
+
+    #[test]
+    fn enlightenments_smm_and_timers_are_valid() {
+        let mut d = vmxml_core::check("<domain type='kvm'><name>g</name><memory>1048576</memory><os><type>hvm</type></os></domain>")
+            .domain
+            .expect("reads");
+        for f in HYPERV_FIELDS
+            .iter()
+            .filter(|f| matches!(f.control, Control::Check))
+        {
+            (f.set)(&mut d, 0, Some("yes".into()));
+        }
+        for f in MORE_FLAGS.iter() {
+            (f.set)(
+                &mut d,
+                0,
+                Some(
+                    if matches!(f.control, Control::Check) {
+                        "yes"
+                    } else {
+                        "on"
+                    }
+                    .into(),
+                ),
+            );
+        }
+        for _ in 0..4 {
+            let t = new_timer(&d);
+            d.clock.get_or_insert_with(Clock::utc).timers.push(t);
+        }
+        assert_eq!(problems(&d), Vec::<String>::new());
+        let xml = vmxml_core::write(&d);
+        for part in [
+            "<spinlocks state='on' retries='8191'/>",
+            "<smm state='on'/>",
+            "<hidden state='on'/>",
+            "<timer name='rtc' tickpolicy='catchup'/>",
+            "<timer name='pit' tickpolicy='delay'/>",
+            "<timer name='hpet' present='no'/>",
+            "<timer name='kvmclock'/>",
+        ] {
+            assert!(xml.contains(part), "{part} in {xml}");
+        }
+        for f in HYPERV_FIELDS.iter().chain(MORE_FLAGS.iter()) {
+            (f.set)(&mut d, 0, None);
+        }
+        assert!(d.features.is_none());
     }
 }

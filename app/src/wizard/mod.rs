@@ -1,6 +1,25 @@
 //! The wizard: a stepper that shows where you are and which pages have problems, and the
 //! current page.
 
+/// `$get(d, n)` and `$get_mut(d, n)`: the `n`-th device written as `<$name>`, as its model.
+macro_rules! device_access {
+    ($get:ident, $get_mut:ident, $name:literal, $variant:ident, $ty:ty) => {
+        fn $get(d: &vmxml_core::Domain, n: usize) -> Option<&$ty> {
+            match crate::fields::device_at(d, $name, n) {
+                Some(vmxml_core::devices::Device::$variant(x)) => Some(x),
+                _ => None,
+            }
+        }
+
+        fn $get_mut(d: &mut vmxml_core::Domain, n: usize) -> Option<&mut $ty> {
+            match crate::fields::device_at_mut(d, $name, n) {
+                Some(vmxml_core::devices::Device::$variant(x)) => Some(x),
+                _ => None,
+            }
+        }
+    };
+}
+
 mod basics;
 mod consoles;
 mod cpu_memory;
@@ -14,6 +33,21 @@ mod storage;
 
 use leptos::prelude::*;
 use vmxml_core::Severity;
+
+/// A flag as a check field reads it.
+fn yes(on: bool) -> Option<String> {
+    on.then(|| "yes".to_string())
+}
+
+/// A whole number typed into a field; anything else is "not set".
+fn num(v: Option<String>) -> Option<u32> {
+    v?.parse().ok()
+}
+
+/// The first number from 0 (or 1) that `used` does not hold.
+fn first_free(used: &[u32], from: u32) -> u32 {
+    (from..u32::MAX).find(|i| !used.contains(i)).unwrap_or(from)
+}
 
 use crate::pages::Page;
 use crate::state::use_studio;

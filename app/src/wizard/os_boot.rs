@@ -1,12 +1,15 @@
-//! OS and boot: guest OS type, BIOS boot order and loader, direct kernel boot, host
-//! bootloader, device model emulator.
+//! OS and boot: guest OS type, firmware (BIOS or UEFI, secure boot, loader, NVRAM, boot
+//! menu), boot order, direct kernel boot, host bootloader, device model emulator.
 
 use leptos::prelude::*;
 use vmxml_core::node::step;
-use vmxml_core::os::{Boot, BootDevice, Loader, Os, OsKind, OsType};
+use vmxml_core::os::{
+    Boot, BootDevice, BootMenu, Firmware, FirmwareFeature, FirmwareFeatureName, FirmwareFeatures,
+    Loader, LoaderType, Nvram, Os, OsKind, OsType,
+};
 use vmxml_core::Domain;
 
-use super::Group;
+use super::{num, yes, Group};
 use crate::fields::{at, field_id, Select};
 use crate::form::{fields, At, Control, Field, FIELD};
 use crate::state::use_studio;
@@ -135,15 +138,8 @@ static LOADER: [Field; 1] = [Field {
     label: "Loader",
     at: At::Rel("/domain/os/loader"),
     control: Control::Text("/usr/lib/xen/boot/hvmloader"),
-    get: |d, _| d.os.as_ref()?.loader.as_ref().map(|l| l.path.clone()),
-    set: |d, _, v| {
-        let os = os_mut(d);
-        match (v, os.loader.as_mut()) {
-            (Some(p), Some(l)) => l.path = p,
-            (Some(p), None) => os.loader = Some(Loader::new(p)),
-            (None, _) => os.loader = None,
-        }
-    },
+    get: |d, _| Some(loader(d)?.path.clone()).filter(|p| !p.is_empty()),
+    set: |d, _, v| edit_loader(d, |l| l.path = v.unwrap_or_default()),
     help:
         "A firmware blob that helps create the domain; Xen fully virtualized guests need hvmloader.",
     since: "0.1.0",
@@ -217,6 +213,195 @@ static DEVICE_MODEL: [Field; 1] = [Field {
     ..FIELD
 }];
 
+fn loader(d: &Domain) -> Option<&Loader> {
+    d.os.as_ref()?.loader.as_ref()
+}
+
+/// Edits `<loader>`, made empty when missing; it goes when nothing is left in it.
+fn edit_loader(d: &mut Domain, f: impl FnOnce(&mut Loader)) {
+    let os = os_mut(d);
+    f(os.loader.get_or_insert_with(Loader::default));
+    if os.loader.as_ref() == Some(&Loader::default()) {
+        os.loader = None;
+    }
+}
+
+fn nvram(d: &Domain) -> Option<&Nvram> {
+    d.os.as_ref()?.nvram.as_ref()
+}
+
+fn edit_nvram(d: &mut Domain, f: impl FnOnce(&mut Nvram)) {
+    let os = os_mut(d);
+    f(os.nvram.get_or_insert_with(Nvram::default));
+    if os.nvram.as_ref() == Some(&Nvram::default()) {
+        os.nvram = None;
+    }
+}
+
+fn bootmenu(d: &Domain) -> Option<&BootMenu> {
+    d.os.as_ref()?.bootmenu.as_ref()
+}
+
+fn edit_bootmenu(d: &mut Domain, f: impl FnOnce(&mut BootMenu)) {
+    let os = os_mut(d);
+    f(os.bootmenu.get_or_insert_with(BootMenu::default));
+    if os.bootmenu.as_ref() == Some(&BootMenu::default()) {
+        os.bootmenu = None;
+    }
+}
+
+/// Whether firmware auto-selection must offer secure boot with Microsoft's keys enrolled.
+fn secure_boot(d: &Domain) -> bool {
+    d.os.as_ref()
+        .and_then(|o| o.firmware_features.as_ref())
+        .is_some_and(|f| f.enabled(&FirmwareFeatureName::SecureBoot))
+}
+
+/// Asks for (or stops asking for) secure-boot and enrolled-keys; `<firmware>` goes when
+/// nothing is left in it.
+fn set_secure_boot(d: &mut Domain, on: bool) {
+    let os = os_mut(d);
+    let f = os
+        .firmware_features
+        .get_or_insert_with(FirmwareFeatures::default);
+    let ours = [
+        FirmwareFeatureName::SecureBoot,
+        FirmwareFeatureName::EnrolledKeys,
+    ];
+    f.features.retain(|x| !ours.contains(&x.name));
+    if on {
+        for name in ours {
+            f.features.push(FirmwareFeature {
+                name,
+                enabled: Some(true),
+                extra: Default::default(),
+            });
+        }
+    }
+    if f.features.is_empty() && f.extra.is_empty() {
+        os.firmware_features = None;
+    }
+}
+
+const FIRMWARES: [(&str, &str); 2] = [
+    ("bios", "bios: SeaBIOS"),
+    ("efi", "efi: UEFI (OVMF), picked by libvirt"),
+];
+
+const LOADER_TYPES: [(&str, &str); 2] = [
+    ("rom", "rom: read-only memory (SeaBIOS)"),
+    (
+        "pflash",
+        "pflash: flash, with an NVRAM variable store (OVMF)",
+    ),
+];
+
+fn is_efi(d: &Domain, _: usize) -> bool {
+    d.os.as_ref().is_some_and(|o| {
+        o.firmware == Some(Firmware::Efi)
+            || o.loader
+                .as_ref()
+                .is_some_and(|l| l.loader_type == Some(LoaderType::Pflash))
+    }) || secure_boot(d)
+        || nvram(d).is_some()
+}
+
+static FIRMWARE: [Field; 7] = [
+    Field {
+        label: "Firmware",
+        at: At::Rel("/domain/os/@firmware"),
+        control: Control::Select(&FIRMWARES),
+        get: |d, _| Some(d.os.as_ref()?.firmware.as_ref()?.as_str().to_string()),
+        set: |d, _, v| os_mut(d).firmware = v.map(|v| Firmware::parse(&v)),
+        help: "libvirt picks a firmware image of this kind from the host's descriptors, so no loader path is needed. UEFI is what Windows 11 and modern Linux installs expect. Empty: the hypervisor's default (BIOS on x86).",
+        since: "5.2.0",
+        ..FIELD
+    },
+    Field {
+        label: "Secure boot",
+        at: At::Rel("/domain/os/firmware/feature/@enabled"),
+        control: Control::Check,
+        get: |d, _| yes(secure_boot(d)),
+        set: |d, _, v| set_secure_boot(d, v.is_some()),
+        help: "Ask firmware auto-selection for an image with secure boot on and Microsoft's keys enrolled (secure-boot and enrolled-keys features). Needs UEFI and, on x86, SMM on the Features page.",
+        since: "7.2.0",
+        ..FIELD
+    },
+    Field {
+        label: "Loader type",
+        at: At::Rel("/domain/os/loader/@type"),
+        control: Control::Select(&LOADER_TYPES),
+        get: |d, _| Some(loader(d)?.loader_type.as_ref()?.as_str().to_string()),
+        set: |d, _, v| edit_loader(d, |l| l.loader_type = v.map(|v| LoaderType::parse(&v))),
+        help: "How the loader is mapped into the guest: OVMF with a variable store is pflash.",
+        since: "1.2.8",
+        ..FIELD
+    },
+    Field {
+        label: "Loader read-only",
+        at: At::Rel("/domain/os/loader/@readonly"),
+        control: Control::Check,
+        get: |d, _| yes(loader(d)?.readonly == Some(true)),
+        set: |d, _, v| edit_loader(d, |l| l.readonly = v.map(|_| true)),
+        help: "The guest cannot write the loader image; OVMF code images are read-only, their variables live in NVRAM.",
+        since: "1.2.8",
+        ..FIELD
+    },
+    Field {
+        label: "Loader secure",
+        at: At::Rel("/domain/os/loader/@secure"),
+        control: Control::Check,
+        get: |d, _| yes(loader(d)?.secure == Some(true)),
+        set: |d, _, v| edit_loader(d, |l| l.secure = v.map(|_| true)),
+        help: "The loader is secure-boot capable: the guest can only change its variables in System Management Mode (turn SMM on on the Features page).",
+        since: "2.1.0",
+        ..FIELD
+    },
+    Field {
+        label: "NVRAM file",
+        at: At::Rel("/domain/os/nvram"),
+        control: Control::Text("/var/lib/libvirt/qemu/nvram/guest_VARS.fd"),
+        get: |d, _| Some(nvram(d)?.path.clone()).filter(|p| !p.is_empty()),
+        set: |d, _, v| edit_nvram(d, |x| x.path = v.unwrap_or_default()),
+        help: "The guest's own UEFI variable store. Empty: libvirt names one under /var/lib/libvirt/qemu/nvram.",
+        since: "1.2.8",
+        show: Some(is_efi),
+    },
+    Field {
+        label: "NVRAM template",
+        at: At::Rel("/domain/os/nvram/@template"),
+        control: Control::Text("/usr/share/OVMF/OVMF_VARS.fd"),
+        get: |d, _| nvram(d)?.template.clone(),
+        set: |d, _, v| edit_nvram(d, |x| x.template = v),
+        help: "The pristine variable store the guest's copy is made from, the first time it starts.",
+        since: "1.2.8",
+        show: Some(is_efi),
+    },
+];
+
+static BOOT_MENU: [Field; 2] = [
+    Field {
+        label: "Boot menu",
+        at: At::Rel("/domain/os/bootmenu/@enable"),
+        control: Control::Check,
+        get: |d, _| yes(bootmenu(d)?.enable == Some(true)),
+        set: |d, _, v| edit_bootmenu(d, |b| b.enable = v.map(|_| true)),
+        help: "Offer the firmware's interactive boot menu when the guest starts.",
+        since: "0.8.3",
+        ..FIELD
+    },
+    Field {
+        label: "Boot menu timeout (ms)",
+        at: At::Rel("/domain/os/bootmenu/@timeout"),
+        control: Control::Number(Some(0), Some(65535)),
+        get: |d, _| bootmenu(d)?.timeout.map(|t| t.to_string()),
+        set: |d, _, v| edit_bootmenu(d, |b| b.timeout = num(v)),
+        help: "How long the boot menu waits for a key, in milliseconds (0 to 65535).",
+        since: "1.2.8",
+        show: Some(|d, _| bootmenu(d).is_some_and(|b| b.enable == Some(true))),
+    },
+];
+
 #[component]
 pub fn OsBoot() -> impl IntoView {
     let studio = use_studio();
@@ -239,8 +424,12 @@ pub fn OsBoot() -> impl IntoView {
     };
     view! {
         <Group title="Guest OS">{fields(&GUEST_OS, root, 0)}</Group>
-        <Group title="BIOS boot" intro="The firmware tries these devices in order.">
+        <Group title="Firmware" intro="BIOS or UEFI. Name the firmware kind and libvirt picks the image; or give a loader path and its attributes yourself.">
+            {fields(&FIRMWARE, root, 0)}
             {fields(&LOADER, root, 0)}
+            {fields(&BOOT_MENU, root, 0)}
+        </Group>
+        <Group title="Boot order" intro="The firmware tries these devices in order.">
             <ol class="list" data-testid="boot-list">
                 // Redrawn together when a device is added or removed: a short list.
                 {move || (0..boot_count.get()).map(|i| view! { <BootRow i count=boot_count.into() /> }).collect_view()}
@@ -255,5 +444,90 @@ pub fn OsBoot() -> impl IntoView {
             {fields(&HOST_BOOTLOADER, root, 0)}
         </Group>
         <Group title="Device model">{fields(&DEVICE_MODEL, root, 0)}</Group>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn firmware_choices_are_cores() {
+        fn values(o: &[(&'static str, &'static str)]) -> Vec<&'static str> {
+            let mut v: Vec<&'static str> = o.iter().map(|(v, _)| *v).collect();
+            v.sort();
+            v
+        }
+        let mut fw = Firmware::known().to_vec();
+        fw.sort();
+        assert_eq!(values(&FIRMWARES), fw);
+        let mut lt = LoaderType::known().to_vec();
+        lt.sort();
+        assert_eq!(values(&LOADER_TYPES), lt);
+    }
+
+    #[test]
+    fn uefi_with_secure_boot_writes_and_clears() {
+        let mut d = vmxml_core::check("<domain type='kvm'><name>g</name><memory>1048576</memory><os><type arch='x86_64' machine='q35'>hvm</type></os><features><smm state='on'/></features></domain>")
+            .domain
+            .expect("reads");
+        let set = |d: &mut Domain, label: &str, v: Option<&str>| {
+            let f = FIRMWARE
+                .iter()
+                .chain(LOADER.iter())
+                .chain(BOOT_MENU.iter())
+                .find(|f| f.label == label)
+                .expect("a field");
+            (f.set)(d, 0, v.map(str::to_string));
+        };
+        set(&mut d, "Firmware", Some("efi"));
+        set(&mut d, "Secure boot", Some("yes"));
+        set(&mut d, "Boot menu", Some("yes"));
+        set(&mut d, "Boot menu timeout (ms)", Some("3000"));
+        let xml = vmxml_core::write(&d);
+        assert!(xml.contains("<os firmware='efi'>"), "{xml}");
+        assert!(
+            xml.contains("<feature enabled='yes' name='secure-boot'/>"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<feature enabled='yes' name='enrolled-keys'/>"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<bootmenu enable='yes' timeout='3000'/>"),
+            "{xml}"
+        );
+        let bad: Vec<String> = vmxml_core::validate(&d)
+            .into_iter()
+            .filter(|x| x.severity != vmxml_core::Severity::Info)
+            .map(|x| x.code.to_string())
+            .collect();
+        assert_eq!(bad, Vec::<String>::new());
+        set(&mut d, "Loader secure", Some("yes"));
+        set(&mut d, "Loader type", Some("pflash"));
+        assert!(
+            vmxml_core::write(&d).contains("<loader secure='yes' type='pflash'/>")
+                || vmxml_core::write(&d).contains("<loader type='pflash' secure='yes'/>"),
+            "{}",
+            vmxml_core::write(&d)
+        );
+        for label in [
+            "Secure boot",
+            "Loader secure",
+            "Loader type",
+            "Boot menu timeout (ms)",
+            "Boot menu",
+            "Firmware",
+        ] {
+            set(&mut d, label, None);
+        }
+        let os = d.os.as_ref().expect("os");
+        assert!(
+            os.firmware_features.is_none()
+                && os.loader.is_none()
+                && os.bootmenu.is_none()
+                && os.firmware.is_none()
+        );
     }
 }

@@ -1,20 +1,22 @@
-//! Storage: hard drives, CD-ROMs and floppies (`<disk>`), and the storage devices vmxml keeps
-//! as written (controllers, filesystems).
+//! Storage: hard drives, CD-ROMs and floppies (`<disk>`), the controllers they sit on, and
+//! host directories shared with the guest (`<filesystem>`).
 
 use leptos::prelude::*;
+use vmxml_core::devices::controller::{Controller, ControllerModel, ControllerType};
 use vmxml_core::devices::disk::drive_name;
 use vmxml_core::devices::disk::{
     Disk, DiskBus, DiskCache, DiskDevice, DiskDiscard, DiskDriver, DiskIo, DiskSource, DiskTarget,
 };
+use vmxml_core::devices::filesystem::{Filesystem, FilesystemSource, FsAccessMode, FsDriverType};
 use vmxml_core::devices::Device;
+use vmxml_core::memory::{MemoryAccessMode, MemoryBacking, MemorySourceType};
 use vmxml_core::node::Extra;
 use vmxml_core::os::OsKind;
 use vmxml_core::{Domain, DomainType};
 
-use super::Group;
-use crate::fields::{device_at, device_at_mut, device_count, KeptDevices};
+use super::{first_free, num, yes, Group};
+use crate::fields::{device_at, device_at_mut, device_count};
 use crate::form::{never_kept, Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
-use crate::state::use_studio;
 
 const KIND: &str = "disk";
 
@@ -605,24 +607,386 @@ static ADDS: [Add; 2] = [
     },
 ];
 
+device_access!(
+    controller,
+    controller_mut,
+    "controller",
+    Controller,
+    Controller
+);
+device_access!(
+    filesystem,
+    filesystem_mut,
+    "filesystem",
+    Filesystem,
+    Filesystem
+);
+
+const CONTROLLER_TYPES: [(&str, &str); 10] = [
+    ("usb", "usb"),
+    ("scsi", "scsi"),
+    ("pci", "pci"),
+    ("virtio-serial", "virtio-serial"),
+    ("ide", "ide"),
+    ("sata", "sata"),
+    ("fdc", "fdc: floppy"),
+    ("ccid", "ccid: smartcard"),
+    ("xenbus", "xenbus"),
+    ("isa", "isa"),
+];
+
+const CONTROLLER_MODELS: [(&str, &str); 41] = [
+    ("qemu-xhci", "qemu-xhci (USB 3)"),
+    ("nec-xhci", "nec-xhci (USB 3)"),
+    ("ich9-ehci1", "ich9-ehci1 (USB 2)"),
+    ("ich9-uhci1", "ich9-uhci1"),
+    ("ich9-uhci2", "ich9-uhci2"),
+    ("ich9-uhci3", "ich9-uhci3"),
+    ("piix3-uhci", "piix3-uhci"),
+    ("piix4-uhci", "piix4-uhci"),
+    ("ehci", "ehci"),
+    ("vt82c686b-uhci", "vt82c686b-uhci"),
+    ("pci-ohci", "pci-ohci"),
+    ("qusb1", "qusb1"),
+    ("qusb2", "qusb2"),
+    ("none", "none (no USB bus)"),
+    ("virtio-scsi", "virtio-scsi"),
+    ("lsilogic", "lsilogic"),
+    ("lsisas1068", "lsisas1068"),
+    ("lsisas1078", "lsisas1078"),
+    ("buslogic", "buslogic"),
+    ("vmpvscsi", "vmpvscsi"),
+    ("ibmvscsi", "ibmvscsi"),
+    ("ncr53c90", "ncr53c90"),
+    ("dc390", "dc390"),
+    ("am53c974", "am53c974"),
+    ("auto", "auto"),
+    ("virtio", "virtio"),
+    ("virtio-transitional", "virtio-transitional"),
+    ("virtio-non-transitional", "virtio-non-transitional"),
+    ("pcie-root", "pcie-root"),
+    ("pci-root", "pci-root"),
+    ("pcie-root-port", "pcie-root-port"),
+    ("pci-bridge", "pci-bridge"),
+    ("dmi-to-pci-bridge", "dmi-to-pci-bridge"),
+    ("pcie-to-pci-bridge", "pcie-to-pci-bridge"),
+    ("pcie-switch-upstream-port", "pcie-switch-upstream-port"),
+    ("pcie-switch-downstream-port", "pcie-switch-downstream-port"),
+    ("pci-expander-bus", "pci-expander-bus"),
+    ("pcie-expander-bus", "pcie-expander-bus"),
+    ("piix3", "piix3"),
+    ("piix4", "piix4"),
+    ("ich6", "ich6"),
+];
+
+const FS_TYPES: [(&str, &str); 6] = [
+    ("mount", "mount: a host directory"),
+    ("block", "block: a host block device"),
+    ("file", "file: an image file"),
+    ("template", "template: an OpenVZ template"),
+    ("ram", "ram: a RAM disk"),
+    ("bind", "bind: a directory bound inside the container"),
+];
+
+const FS_ACCESS: [(&str, &str); 3] = [
+    ("passthrough", "passthrough: as the user QEMU runs as"),
+    ("mapped", "mapped: guest owners kept in extended attributes"),
+    ("squash", "squash: passthrough, ignoring ownership failures"),
+];
+
+const FS_DRIVERS: [(&str, &str); 6] = [
+    ("virtiofs", "virtiofs: fast, needs shared memory"),
+    ("path", "path: 9p from a directory"),
+    ("handle", "handle: 9p by file handles"),
+    ("loop", "loop: image through a loop device (LXC)"),
+    ("nbd", "nbd: image through qemu-nbd (LXC)"),
+    ("ploop", "ploop: OpenVZ image"),
+];
+
+fn edit_controller(d: &mut Domain, n: usize, f: impl FnOnce(&mut Controller)) {
+    if let Some(c) = controller_mut(d, n) {
+        f(c)
+    }
+}
+
+static CONTROLLER_FIELDS: [Field; 4] = [
+    Field {
+        label: "Controller type",
+        at: At::Rel("/@type"),
+        control: Control::Select(&CONTROLLER_TYPES),
+        get: |d, n| Some(controller(d, n)?.controller_type.as_ref()?.as_str().to_string()),
+        set: |d, n, v| edit_controller(d, n, |c| {
+            c.controller_type = v.map(|v| ControllerType::parse(&v));
+            c.model = None;
+        }),
+        help: "The bus the controller provides. Changing it clears the model, as models belong to one type.",
+        ..FIELD
+    },
+    Field {
+        label: "Controller model",
+        at: At::Rel("/@model"),
+        control: Control::Select(&CONTROLLER_MODELS),
+        get: |d, n| Some(controller(d, n)?.model.as_ref()?.as_str().to_string()),
+        set: |d, n, v| edit_controller(d, n, |c| c.model = v.map(|v| ControllerModel::parse(&v))),
+        help: "The emulated chip: qemu-xhci for USB 3, virtio-scsi for SCSI disks, pcie-root-port for PCIe slots. Empty: libvirt picks one.",
+        ..FIELD
+    },
+    Field {
+        label: "Index",
+        at: At::Rel("/@index"),
+        control: Control::Number(Some(0), None),
+        get: |d, n| controller(d, n)?.index.map(|i| i.to_string()),
+        set: |d, n, v| edit_controller(d, n, |c| c.index = num(v)),
+        help: "The controller's number among those of its type, which device addresses refer to (bus or controller=).",
+        ..FIELD
+    },
+    Field {
+        label: "Ports",
+        at: At::Rel("/@ports"),
+        control: Control::Number(Some(1), None),
+        get: |d, n| controller(d, n)?.ports.map(|p| p.to_string()),
+        set: |d, n, v| edit_controller(d, n, |c| c.ports = num(v)),
+        help: "How many devices the controller takes: ports of a virtio-serial or USB 3 controller.",
+        ..FIELD
+    },
+];
+
+pub(super) static CONTROLLER_KIND: DeviceKind = DeviceKind {
+    name: "controller",
+    what: "controller",
+    slot: 0,
+    title: |d, n| match controller(d, n) {
+        Some(c) => {
+            let ty = c.controller_type.as_ref().map_or("no type", |t| t.as_str());
+            match &c.model {
+                Some(m) => format!("Controller {}: {ty} ({m})", n + 1),
+                None => format!("Controller {}: {ty}", n + 1),
+            }
+        }
+        None => format!("Controller {}", n + 1),
+    },
+    fields: &CONTROLLER_FIELDS,
+    note: |_, _| None,
+    kept: never_kept,
+};
+
+/// A controller of `ty`, under the first index no controller of that type uses.
+pub(super) fn new_controller(d: &Domain, ty: ControllerType, model: ControllerModel) -> Controller {
+    let used: Vec<u32> = (0..device_count(d, "controller"))
+        .filter_map(|n| controller(d, n))
+        .filter(|c| c.controller_type.as_ref() == Some(&ty))
+        .filter_map(|c| c.index)
+        .collect();
+    Controller::new(ty, Some(first_free(&used, 0)), Some(model))
+}
+
+pub(super) static ADD_CONTROLLER: [Add; 2] = [
+    Add {
+        label: "Add USB 3 controller",
+        testid: "add-controller",
+        add: |d| {
+            let c = new_controller(d, ControllerType::Usb, ControllerModel::QemuXhci);
+            d.devices_mut().add(Device::Controller(c));
+        },
+    },
+    Add {
+        label: "Add SCSI controller",
+        testid: "add-scsi-controller",
+        add: |d| {
+            let c = new_controller(d, ControllerType::Scsi, ControllerModel::VirtioScsi);
+            d.devices_mut().add(Device::Controller(c));
+        },
+    },
+];
+
+fn edit_fs(d: &mut Domain, n: usize, f: impl FnOnce(&mut Filesystem)) {
+    if let Some(x) = filesystem_mut(d, n) {
+        f(x)
+    }
+}
+
+/// The attribute of `<source>` that holds the filesystem's source, and its value.
+fn fs_source(s: &FilesystemSource) -> Option<(&'static str, &Option<String>)> {
+    match s {
+        FilesystemSource::Mount { dir, .. } | FilesystemSource::Bind { dir, .. } => {
+            Some(("dir", dir))
+        }
+        FilesystemSource::Block { dev, .. } => Some(("dev", dev)),
+        FilesystemSource::File { file, .. } => Some(("file", file)),
+        FilesystemSource::Template { name, .. } => Some(("name", name)),
+        FilesystemSource::Ram { .. } | FilesystemSource::Other { .. } => None,
+    }
+}
+
+fn fs_source_mut(s: &mut FilesystemSource) -> Option<&mut Option<String>> {
+    match s {
+        FilesystemSource::Mount { dir, .. } | FilesystemSource::Bind { dir, .. } => Some(dir),
+        FilesystemSource::Block { dev, .. } => Some(dev),
+        FilesystemSource::File { file, .. } => Some(file),
+        FilesystemSource::Template { name, .. } => Some(name),
+        FilesystemSource::Ram { .. } | FilesystemSource::Other { .. } => None,
+    }
+}
+
+/// An empty source of a type; the value typed for the old type moves over when both have one.
+fn fs_source_of(ty: &str, value: Option<String>) -> FilesystemSource {
+    let extra = Extra::default();
+    match ty {
+        "block" => FilesystemSource::Block { dev: value, extra },
+        "file" => FilesystemSource::File { file: value, extra },
+        "template" => FilesystemSource::Template { name: value, extra },
+        "ram" => FilesystemSource::Ram { usage: None, extra },
+        "bind" => FilesystemSource::Bind { dir: value, extra },
+        _ => FilesystemSource::Mount { dir: value, extra },
+    }
+}
+
+static FS_FIELDS: [Field; 6] = [
+    Field {
+        label: "Filesystem type",
+        at: At::Rel("/@type"),
+        control: Control::Select(&FS_TYPES),
+        get: |d, n| Some(filesystem(d, n)?.source.type_name().to_string()),
+        set: |d, n, v| edit_fs(d, n, |f| {
+            let old = fs_source_mut(&mut f.source).and_then(|s| s.take());
+            f.source = fs_source_of(v.as_deref().unwrap_or("mount"), old);
+            f.type_implied = false;
+        }),
+        help: "What is shared: mount, a host directory, is what QEMU guests use.",
+        since: "0.3.3",
+        show: Some(|d, n| filesystem(d, n).is_some_and(|f| !matches!(f.source, FilesystemSource::Other { .. }))),
+    },
+    Field {
+        label: "Driver",
+        at: At::Rel("/driver/@type"),
+        control: Control::Select(&FS_DRIVERS),
+        get: |d, n| Some(filesystem(d, n)?.driver.as_ref()?.driver_type.as_ref()?.as_str().to_string()),
+        set: |d, n, v| edit_fs(d, n, |f| match v {
+            Some(v) => f.driver.get_or_insert_with(Default::default).driver_type = Some(FsDriverType::parse(&v)),
+            None => {
+                if let Some(x) = f.driver.as_mut() {
+                    x.driver_type = None
+                }
+                if f.driver.as_ref().is_some_and(|x| x.extra.is_empty()) {
+                    f.driver = None
+                }
+            }
+        }),
+        help: "virtiofs is fast and needs the guest's memory shared (memory backing on the CPU and memory page); path is 9p, slower, with no such need.",
+        since: "virtiofs 6.2.0",
+        ..FIELD
+    },
+    Field {
+        label: "Access mode",
+        at: At::Rel("/@accessmode"),
+        control: Control::Select(&FS_ACCESS),
+        get: |d, n| Some(filesystem(d, n)?.accessmode.as_ref()?.as_str().to_string()),
+        set: |d, n, v| edit_fs(d, n, |f| f.accessmode = v.map(|v| FsAccessMode::parse(&v))),
+        help: "Whose permissions the guest's file operations use on the host. virtiofs only has passthrough.",
+        since: "0.8.5",
+        ..FIELD
+    },
+    Field {
+        label: "Source",
+        at: At::Computed(|d, n| {
+            let attr = filesystem(d, n).and_then(|f| fs_source(&f.source)).map_or("dir", |(a, _)| a);
+            format!("/source/@{attr}")
+        }),
+        control: Control::Text("/srv/share"),
+        get: |d, n| fs_source(&filesystem(d, n)?.source)?.1.clone(),
+        set: |d, n, v| edit_fs(d, n, |f| {
+            if let Some(s) = fs_source_mut(&mut f.source) {
+                *s = v
+            }
+        }),
+        help: "The host directory to share (or the device, image file or template name for those types).",
+        since: "0.3.3",
+        show: Some(|d, n| filesystem(d, n).is_some_and(|f| fs_source(&f.source).is_some())),
+    },
+    Field {
+        label: "Target",
+        at: At::Rel("/target/@dir"),
+        control: Control::Text("share"),
+        get: |d, n| filesystem(d, n)?.target.clone(),
+        set: |d, n, v| edit_fs(d, n, |f| f.target = v),
+        help: "For QEMU guests a mount tag: the guest runs mount -t virtiofs share /mnt (or -t 9p). For containers, the path inside.",
+        since: "0.3.3",
+        ..FIELD
+    },
+    Field {
+        label: "Read-only",
+        at: At::Rel("/readonly"),
+        control: Control::Check,
+        get: |d, n| yes(filesystem(d, n)?.readonly),
+        set: |d, n, v| edit_fs(d, n, |f| f.readonly = v.is_some()),
+        help: "The guest can read the share but not write to it.",
+        ..FIELD
+    },
+];
+
+pub(super) static FS_KIND: DeviceKind = DeviceKind {
+    name: "filesystem",
+    what: "filesystem",
+    slot: 0,
+    title: |d, n| match filesystem(d, n).and_then(|f| f.target.as_deref()) {
+        Some(t) => format!("Filesystem {}: {t}", n + 1),
+        None => format!("Filesystem {}", n + 1),
+    },
+    fields: &FS_FIELDS,
+    note: |d, n| match &filesystem(d, n)?.source {
+        FilesystemSource::Other { fs_type } => Some(format!(
+            "Type '{fs_type}' is kept as is: its source is written back exactly as it was."
+        )),
+        _ => None,
+    },
+    kept: never_kept,
+};
+
+/// A host directory shared through virtiofs under a fresh tag; the guest's memory is made
+/// shareable (memfd, shared) when it is not yet, as virtiofs needs.
+pub(super) fn add_virtiofs(d: &mut Domain) {
+    let used: Vec<String> = (0..device_count(d, "filesystem"))
+        .filter_map(|n| filesystem(d, n)?.target.clone())
+        .collect();
+    let tag = (1..u32::MAX)
+        .map(|i| {
+            if i == 1 {
+                "share".to_string()
+            } else {
+                format!("share{i}")
+            }
+        })
+        .find(|t| !used.contains(t))
+        .unwrap_or_else(|| "share".into());
+    let m = d.memory_backing.get_or_insert_with(MemoryBacking::default);
+    if m.access.is_none() {
+        m.access = Some(MemoryAccessMode::Shared);
+        if m.source.is_none() {
+            m.source = Some(MemorySourceType::Memfd);
+        }
+    }
+    d.devices_mut()
+        .add(Device::Filesystem(Filesystem::virtiofs("/srv/share", tag)));
+}
+
+pub(super) static ADD_FS: [Add; 1] = [Add {
+    label: "Add shared directory (virtiofs)",
+    testid: "add-filesystem",
+    add: add_virtiofs,
+}];
+
 #[component]
 pub fn Storage() -> impl IntoView {
-    let studio = use_studio();
-    let kept = Memo::new(move |_| {
-        studio
-            .domain
-            .with(|d| device_count(d, "controller") + device_count(d, "filesystem") > 0)
-    });
     view! {
         <Group title="Disks" intro="Anything that looks like a disk to the guest: hard drives, CD-ROMs and floppies. The order among disks is the order libvirt writes them.">
             <DeviceList kind=&DISK adds=&ADDS />
         </Group>
-        {move || kept.get().then(|| view! {
-            <Group title="Kept as is" intro="Storage devices the wizard has no fields for yet. They stay in the design unchanged.">
-                <KeptDevices name="controller" label="Controller" />
-                <KeptDevices name="filesystem" label="Filesystem" />
-            </Group>
-        })}
+        <Group title="Controllers" intro="The buses disks and other devices sit on. libvirt adds the ones a guest needs; add one to choose its model (virtio-scsi for many SCSI disks, qemu-xhci for USB 3).">
+            <DeviceList kind=&CONTROLLER_KIND adds=&ADD_CONTROLLER />
+        </Group>
+        <Group title="Shared directories" intro="A host directory the guest mounts. virtiofs is the fast way for Linux guests (and Windows with WinFsp); it needs shared guest memory, which adding one sets up.">
+            <DeviceList kind=&FS_KIND adds=&ADD_FS />
+        </Group>
     }
 }
 
@@ -725,5 +1089,53 @@ mod tests {
         set_disk_device(&mut d, 0, "cdrom");
         assert!(disk(&d, 0).is_some_and(|x| x.readonly));
         assert_eq!(errors(&d), Vec::<String>::new());
+    }
+
+    #[test]
+    fn controller_and_filesystem_choices_are_cores() {
+        fn values(o: &[(&'static str, &'static str)]) -> Vec<&'static str> {
+            o.iter().map(|(v, _)| *v).collect()
+        }
+        assert_eq!(values(&CONTROLLER_TYPES), ControllerType::known());
+        assert_eq!(values(&CONTROLLER_MODELS), ControllerModel::known());
+        assert_eq!(values(&FS_ACCESS), FsAccessMode::known());
+        assert_eq!(values(&FS_DRIVERS), FsDriverType::known());
+        for (ty, _) in FS_TYPES {
+            assert_eq!(fs_source_of(ty, None).type_name(), ty);
+        }
+    }
+
+    #[test]
+    fn added_controllers_and_shares_are_distinct_and_valid() {
+        let mut d = Domain::default();
+        for _ in 0..2 {
+            for a in ADD_CONTROLLER.iter().chain(ADD_FS.iter()) {
+                (a.add)(&mut d);
+            }
+        }
+        let indices: Vec<Option<u32>> = (0..4)
+            .map(|n| controller(&d, n).and_then(|c| c.index))
+            .collect();
+        assert_eq!(indices, [Some(0), Some(0), Some(1), Some(1)]);
+        let tags: Vec<Option<&str>> = (0..2)
+            .map(|n| filesystem(&d, n).and_then(|f| f.target.as_deref()))
+            .collect();
+        assert_eq!(tags, [Some("share"), Some("share2")]);
+        assert_eq!(errors(&d), Vec::<String>::new());
+        let warnings: Vec<String> = vmxml_core::validate(&d)
+            .into_iter()
+            .filter(|x| x.severity == vmxml_core::Severity::Warning)
+            .map(|x| format!("{} {}", x.code, x.path))
+            .collect();
+        assert_eq!(warnings, Vec::<String>::new());
+        // Switching the type keeps the typed source where the new type has one.
+        if let Some(f) = filesystem_mut(&mut d, 0) {
+            let old = fs_source_mut(&mut f.source).and_then(|s| s.take());
+            f.source = fs_source_of("bind", old);
+            assert_eq!(
+                fs_source(&f.source).map(|(a, v)| (a, v.clone())),
+                Some(("dir", Some("/srv/share".to_string())))
+            );
+        }
     }
 }
