@@ -10,7 +10,7 @@ use vmxml_core::memory::{
 use vmxml_core::Domain;
 
 use super::{num, yes, Group};
-use crate::fields::{at, NumberField, Select};
+use crate::fields::{at, Messages, NumberField, Select};
 use crate::form::{fields, At, Control, Field, FIELD};
 use crate::state::use_studio;
 
@@ -383,6 +383,13 @@ pub fn CpuMemory() -> impl IntoView {
         </Group>
         <Group title="CPU model and topology" intro="The CPU the guest sees, and how its virtual CPUs are grouped into sockets, cores and threads.">
             {fields(&CPU_FIELDS, root, 0)}
+            // The rule on the topology as a whole (its product against the vCPU count) has
+            // no field of its own.
+            <Messages list=Signal::derive(move || {
+                let mut list = studio.diagnostics_at("/domain/cpu/topology");
+                list.retain(|d| d.path == "/domain/cpu/topology");
+                list
+            }) />
         </Group>
         <Group title="Memory backing" intro="How the host provides guest memory.">
             {fields(&BACKING_FIELDS, root, 0)}
