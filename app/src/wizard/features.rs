@@ -643,6 +643,14 @@ mod tests {
             let t = new_timer(&d);
             d.clock.get_or_insert_with(Clock::utc).timers.push(t);
         }
+        // Hyper-V enlightenments mark a Windows guest, whose clock core wants in local time.
+        assert_eq!(
+            problems(&d),
+            vec!["W-WINDOWS-CLOCK-UTC /domain/clock/@offset".to_string()]
+        );
+        if let Some(c) = d.clock.as_mut() {
+            c.offset = vmxml_core::clock::ClockOffset::Localtime;
+        }
         assert_eq!(problems(&d), Vec::<String>::new());
         let xml = vmxml_core::write(&d);
         for part in [
