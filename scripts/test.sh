@@ -15,8 +15,8 @@ cargo fmt --all -- --check
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "cargo test (core and cli: unit, corpus, oracle, property)"
-VMXML_REQUIRE_ORACLE=1 cargo test --locked -p vmxml-core -p vmxml-cli -- --nocapture 2>&1 \
+step "cargo test (core, cli and app: unit, corpus, oracle, property)"
+VMXML_REQUIRE_ORACLE=1 cargo test --locked -p vmxml-core -p vmxml-cli -p vmxml-app -- --nocapture 2>&1 \
   | grep -vE '^test .* \.\.\. ok$' 
 
 step "trunk build --release"
