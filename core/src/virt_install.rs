@@ -77,6 +77,8 @@ pub fn shell_quote(s: &str) -> String {
 struct Sub {
     parts: Vec<String>,
     xpaths: usize,
+    /// A value holds a comma, which virt-install would read as the next suboption.
+    comma: bool,
 }
 
 impl Sub {
@@ -84,6 +86,7 @@ impl Sub {
         Sub {
             parts: Vec::new(),
             xpaths: 0,
+            comma: false,
         }
     }
 
@@ -91,6 +94,7 @@ impl Sub {
     /// suboptions do not name.
     fn xpath(mut self, path_value: Option<String>) -> Sub {
         if let Some(v) = path_value {
+            self.comma |= v.contains(',');
             self.parts.push(format!("xpath{}.set={v}", self.xpaths));
             self.xpaths += 1;
         }
@@ -98,12 +102,15 @@ impl Sub {
     }
 
     fn word(mut self, w: impl Into<String>) -> Sub {
-        self.parts.push(w.into());
+        let w = w.into();
+        self.comma |= w.contains(',');
+        self.parts.push(w);
         self
     }
 
     fn opt(mut self, key: &str, value: Option<impl AsRef<str>>) -> Sub {
         if let Some(v) = value {
+            self.comma |= v.as_ref().contains(',');
             self.parts.push(format!("{key}={}", v.as_ref()));
         }
         self
@@ -129,9 +136,9 @@ struct Builder {
 impl Builder {
     fn push(&mut self, option: &str, sub: Sub) {
         let value = sub.join();
-        if value.split(',').any(|p| p.is_empty()) {
+        if sub.comma {
             self.out.not_expressed.push(format!(
-                "{option}: a value holds a comma, which virt-install reads as a separator"
+                "{option}: a value holds a comma, which virt-install reads as the next suboption; edit that value in the command"
             ));
         }
         self.out.args.push(option.to_string());
@@ -822,6 +829,16 @@ mod tests {
         assert!(all.contains("<smartcard>"), "{all}");
         assert!(all.contains("network disk"), "{all}");
         assert!(all.contains("<seclabel>"), "{all}");
+        let comma = command(&crate::read("<domain type='kvm'><name>a</name><memory>1</memory><devices><disk type='file'><source file='/img/a,b.qcow2'/><target dev='vda'/></disk></devices></domain>").unwrap());
+        assert!(
+            comma
+                .not_expressed
+                .iter()
+                .any(|l| l.starts_with("--disk: a value holds a comma")),
+            "{:?}",
+            comma.not_expressed
+        );
+        assert!(command(&Domain::default()).not_expressed.is_empty());
     }
 
     #[test]
