@@ -836,13 +836,7 @@ mod tests {
         assert_eq!(slot(2 * KIND_STRIDE), ("parallel", 0));
     }
 
-    fn problems(d: &Domain) -> Vec<String> {
-        vmxml_core::validate(d)
-            .into_iter()
-            .filter(|x| x.severity != vmxml_core::Severity::Info)
-            .map(|x| format!("{} {} {}", x.code, x.path, x.message))
-            .collect()
-    }
+    use crate::wizard::test_support::problems_said as problems;
 
     fn add(d: &mut Domain, kind: CharKind) {
         let c = new_char(d, kind);

@@ -401,13 +401,7 @@ pub fn CpuMemory() -> impl IntoView {
 mod tests {
     use super::*;
 
-    fn problems(d: &Domain) -> Vec<String> {
-        vmxml_core::validate(d)
-            .into_iter()
-            .filter(|x| x.severity != vmxml_core::Severity::Info)
-            .map(|x| format!("{} {}", x.code, x.path))
-            .collect()
-    }
+    use crate::wizard::test_support::problems;
 
     fn set(d: &mut Domain, label: &str, v: Option<&str>) {
         let f = CPU_FIELDS

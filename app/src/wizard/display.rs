@@ -911,13 +911,7 @@ pub fn Display() -> impl IntoView {
 mod tests {
     use super::*;
 
-    fn problems(d: &Domain) -> Vec<String> {
-        vmxml_core::validate(d)
-            .into_iter()
-            .filter(|x| x.severity != vmxml_core::Severity::Info)
-            .map(|x| format!("{} {} {}", x.code, x.path, x.message))
-            .collect()
-    }
+    use crate::wizard::test_support::problems_said as problems;
 
     #[test]
     fn added_graphics_and_inputs_are_valid() {

@@ -596,13 +596,7 @@ pub fn Features() -> impl IntoView {
 mod tests {
     use super::*;
 
-    fn problems(d: &Domain) -> Vec<String> {
-        vmxml_core::validate(d)
-            .into_iter()
-            .filter(|x| x.severity != vmxml_core::Severity::Info)
-            .map(|x| format!("{} {}", x.code, x.path))
-            .collect()
-    }
+    use crate::wizard::test_support::problems;
 
     #[test]
     fn feature_and_timer_choices_are_cores() {

@@ -889,13 +889,7 @@ mod tests {
     use super::*;
     use vmxml_core::devices::CharKind;
 
-    fn problems(d: &Domain) -> Vec<String> {
-        vmxml_core::validate(d)
-            .into_iter()
-            .filter(|x| x.severity != vmxml_core::Severity::Info)
-            .map(|x| format!("{} {} {}", x.code, x.path, x.message))
-            .collect()
-    }
+    use crate::wizard::test_support::problems_said as problems;
 
     #[test]
     fn added_usb_devices_are_distinct_and_valid() {

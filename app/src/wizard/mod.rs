@@ -155,3 +155,27 @@ pub fn Group(
         </fieldset>
     }
 }
+
+/// What the pages' tests share.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use vmxml_core::Domain;
+
+    fn problems_as(d: &Domain, say: fn(&vmxml_core::Diagnostic) -> String) -> Vec<String> {
+        vmxml_core::validate(d)
+            .into_iter()
+            .filter(|x| x.severity != vmxml_core::Severity::Info)
+            .map(|x| say(&x))
+            .collect()
+    }
+
+    /// The errors and warnings core reports for a design, as `CODE PATH`.
+    pub fn problems(d: &Domain) -> Vec<String> {
+        problems_as(d, |x| format!("{} {}", x.code, x.path))
+    }
+
+    /// The same with each message, for tests whose failure should say what went wrong.
+    pub fn problems_said(d: &Domain) -> Vec<String> {
+        problems_as(d, |x| format!("{} {} {}", x.code, x.path, x.message))
+    }
+}
