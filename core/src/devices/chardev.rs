@@ -699,7 +699,8 @@ pub fn validate_all(
     let spice = devices
         .iter()
         .any(|(d, _)| matches!(d, Device::Graphics(g) if g.kind.type_name() == "spice"));
-    let mut consoles: Vec<(&str, u32, &str)> = Vec::new();
+    let mut consoles: std::collections::HashMap<(&str, u32), &str> =
+        std::collections::HashMap::new();
     for (d, path) in devices {
         let Device::Char(c) = d else { continue };
         if c.source == CharSource::SpiceVmc && !spice {
@@ -716,14 +717,16 @@ pub fn validate_all(
         // Without a port, libvirt numbers consoles itself.
         let Some(port) = c.target_port else { continue };
         let target = c.target_type.as_deref().unwrap_or("");
-        match consoles.iter().find(|(t, p, _)| *t == target && *p == port) {
-            Some((_, _, first)) => diags.warning(
+        match consoles.get(&(target, port)) {
+            Some(first) => diags.warning(
                 "W-CONSOLE-PORT-DUPLICATE",
                 format!("{path}/target/@port"),
                 format!("{first} already uses port {port} of this console type"),
                 "give each console its own port (or leave port out): libvirt defines the guest, but QEMU cannot start two consoles on one port",
             ),
-            None => consoles.push((target, port, path)),
+            None => {
+                consoles.insert((target, port), path);
+            }
         }
     }
 }

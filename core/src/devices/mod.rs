@@ -414,7 +414,8 @@ fn validate_guest_pci_addresses(
     cx: &Context,
     diags: &mut Diagnostics,
 ) {
-    let mut seen: Vec<([u64; 4], &str)> = Vec::new();
+    // A map, not a list: a hostile document may hold hundreds of thousands of devices.
+    let mut seen: std::collections::HashMap<[u64; 4], &str> = std::collections::HashMap::new();
     for (d, path) in devices {
         let Some(a) = guest_address(d).filter(|a| a.attr("type") == Some("pci")) else {
             continue;
@@ -431,8 +432,8 @@ fn validate_guest_pci_addresses(
             slot,
             n("function").unwrap_or(0),
         ];
-        match seen.iter().find(|(x, _)| *x == at) {
-            Some((_, first)) => {
+        match seen.get(&at) {
+            Some(first) => {
                 let what = format!("{:04x}:{:02x}:{:02x}.{:x}", at[0], at[1], at[2], at[3]);
                 let message = format!("guest PCI address {what} is already used by {first}");
                 let hint = "give each device its own slot, or remove <address> and let libvirt assign one; QEMU's driver refuses the definition (\"Attempted double use of PCI Address\")";
@@ -443,7 +444,9 @@ fn validate_guest_pci_addresses(
                     diags.warning("W-PCI-ADDRESS-DUPLICATE", apath, message, hint);
                 }
             }
-            None => seen.push((at, path)),
+            None => {
+                seen.insert(at, path);
+            }
         }
     }
 }
@@ -481,7 +484,7 @@ fn validate_windows_drivers(devices: &[(&Device, String)], cx: &Context, diags: 
 
 /// libvirt refuses two devices with one boot order (and order 0, which it reads as unset).
 fn validate_boot_orders(devices: &[(&Device, String)], diags: &mut Diagnostics) {
-    let mut seen: Vec<(u32, &str)> = Vec::new();
+    let mut seen: std::collections::HashMap<u32, &str> = std::collections::HashMap::new();
     for (d, path) in devices {
         let order = match d {
             Device::Unmodelled { element } => element
@@ -507,14 +510,16 @@ fn validate_boot_orders(devices: &[(&Device, String)], diags: &mut Diagnostics) 
             );
             continue;
         }
-        match seen.iter().find(|(o, _)| *o == order) {
-            Some((_, first)) => diags.error(
+        match seen.get(&order) {
+            Some(first) => diags.error(
                 "E-BOOT-ORDER-DUPLICATE",
                 at,
                 format!("boot order {order} is already used by {first}"),
                 "give each bootable device its own number: 1, 2, 3, ...",
             ),
-            None => seen.push((order, path)),
+            None => {
+                seen.insert(order, path);
+            }
         }
     }
 }
