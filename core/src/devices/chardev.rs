@@ -696,9 +696,7 @@ pub fn validate_all(
     diags: &mut Diagnostics,
 ) {
     use crate::devices::Device;
-    let spice = devices
-        .iter()
-        .any(|(d, _)| matches!(d, Device::Graphics(g) if g.kind.type_name() == "spice"));
+    let spice = crate::devices::graphics::has_spice(devices);
     let mut consoles: std::collections::HashMap<(&str, u32), &str> =
         std::collections::HashMap::new();
     for (d, path) in devices {

@@ -592,6 +592,13 @@ fn check_autoport(
 }
 
 /// Rules across graphics devices: no two claim the same fixed TCP port.
+/// Whether the guest has a SPICE display, which spicevmc channels and redirection travel over.
+pub fn has_spice(devices: &[(&Device, String)]) -> bool {
+    devices.iter().any(
+        |(d, _)| matches!(d, Device::Graphics(g) if matches!(g.kind, GraphicsKind::Spice { .. })),
+    )
+}
+
 pub fn validate_all(devices: &[(&Device, String)], _cx: &Context, diags: &mut Diagnostics) {
     let mut seen: std::collections::HashMap<i32, String> = std::collections::HashMap::new();
     for (d, path) in devices {

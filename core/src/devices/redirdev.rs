@@ -3,7 +3,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::devices::chardev::LIBVIRT_CHAR_TYPES;
-use crate::devices::graphics::GraphicsKind;
 use crate::devices::{unknown_value, Device};
 use crate::diagnostic::Diagnostics;
 use crate::node::{Cursor, ElementBuilder, Extra};
@@ -105,10 +104,7 @@ impl Redirdev {
 
 /// spicevmc redirection needs a SPICE display to travel over.
 pub fn validate_all(devices: &[(&Device, String)], _cx: &Context, diags: &mut Diagnostics) {
-    let spice = devices.iter().any(
-        |(d, _)| matches!(d, Device::Graphics(g) if matches!(g.kind, GraphicsKind::Spice { .. })),
-    );
-    if spice {
+    if crate::devices::graphics::has_spice(devices) {
         return;
     }
     for (d, path) in devices {
