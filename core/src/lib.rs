@@ -124,17 +124,19 @@ fn sort_by_position(diagnostics: &mut Vec<Diagnostic>) {
 fn settle(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     // Decide on borrowed paths first, then move the kept diagnostics out.
     let keep: Vec<bool> = {
-        let errors: std::collections::HashSet<&str> = diags
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| d.path.as_str())
-            .collect();
-        let mut seen = std::collections::HashSet::with_capacity(diags.len());
+        let mut errors = values::FirstSeen::default();
+        for d in diags.iter().filter(|d| d.is_error()) {
+            errors.remember(d.path.clone(), 0);
+        }
+        let mut seen = values::FirstSeen::default();
         diags
             .iter()
-            .map(|d| {
-                !(d.severity == Severity::Info && errors.contains(d.path.as_str()))
-                    && seen.insert((d.code.as_str(), d.path.as_str()))
+            .enumerate()
+            .map(|(i, d)| {
+                !(d.severity == Severity::Info && errors.get(&d.path).is_some())
+                    && seen
+                        .check(format!("{}\u{0}{}", d.code, d.path), i)
+                        .is_none()
             })
             .collect()
     };
@@ -346,12 +348,14 @@ fn child_at_step<'a>(el: &'a Element, step: &str) -> Option<&'a Element> {
 
 /// Every element's path (as diagnostics spell it) to the element.
 struct PathIndex<'a> {
-    elements: std::collections::HashMap<String, &'a Element>,
+    paths: values::FirstSeen,
+    elements: Vec<&'a Element>,
 }
 
 impl<'a> PathIndex<'a> {
     fn new(root: &'a Element) -> Self {
-        let mut elements = std::collections::HashMap::new();
+        let mut paths = values::FirstSeen::default();
+        let mut elements = Vec::new();
         let mut stack: Vec<(String, &'a Element)> = vec![(format!("/{}", root.name), root)];
         while let Some((path, el)) = stack.pop() {
             for (n, (k, total)) in el.children.iter().zip(node::sibling_numbers(el)) {
@@ -359,19 +363,25 @@ impl<'a> PathIndex<'a> {
                     stack.push((node::child_path(&path, &c.name, k, total), c));
                 }
             }
-            elements.insert(path, el);
+            paths.remember(path, elements.len());
+            elements.push(el);
         }
-        PathIndex { elements }
+        PathIndex { paths, elements }
     }
 
     /// The element a path names (`true`), or its nearest existing ancestor (`false`).
     fn element(&self, element_path: &str) -> Option<(&'a Element, bool)> {
-        if let Some(el) = self.elements.get(element_path) {
+        let at = |path: &str| {
+            self.paths
+                .get(path)
+                .and_then(|i| self.elements.get(i).copied())
+        };
+        if let Some(el) = at(element_path) {
             return Some((el, true));
         }
         let mut p = element_path;
         while let Some((parent, _)) = p.rsplit_once('/') {
-            if let Some(el) = self.elements.get(parent) {
+            if let Some(el) = at(parent) {
                 return Some((el, false));
             }
             p = parent;

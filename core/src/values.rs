@@ -317,6 +317,35 @@ pub fn choice_hint(word: &str, candidates: &[&str]) -> String {
 /// Sorts `items` stably by `key`. vmxml's sorts all go through this one instantiation of the
 /// standard sort, on (key, position) pairs: each `sort_by_key` would otherwise add its own
 /// copy of the sorting code to the wasm.
+/// The first holder of each key: a target name, a boot order, an address. Every such
+/// rule in core uses this one map type (string keys), so the wasm carries one hash map
+/// rather than one per key type.
+#[derive(Debug, Default)]
+pub struct FirstSeen(std::collections::HashMap<String, usize>);
+
+impl FirstSeen {
+    /// The index that first used `key`; `None` (and `index` remembered) if none did.
+    pub fn check(&mut self, key: String, index: usize) -> Option<usize> {
+        match self.0.entry(key) {
+            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(index);
+                None
+            }
+        }
+    }
+
+    /// The index that first used `key`, without remembering anything.
+    pub fn get(&self, key: &str) -> Option<usize> {
+        self.0.get(key).copied()
+    }
+
+    /// Remembers `index` for `key` unless an earlier one holds it.
+    pub fn remember(&mut self, key: String, index: usize) {
+        self.0.entry(key).or_insert(index);
+    }
+}
+
 pub fn sort_stably_by<T>(items: &mut Vec<T>, key: impl Fn(&T) -> u128) {
     let mut order: Vec<(u128, usize)> = items.iter().map(&key).zip(0..).collect();
     order.sort_unstable();
@@ -331,6 +360,18 @@ pub fn sort_stably_by<T>(items: &mut Vec<T>, key: impl Fn(&T) -> u128) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_seen_keeps_the_first_holder() {
+        let mut seen = FirstSeen::default();
+        assert_eq!(seen.check("vda".into(), 0), None);
+        assert_eq!(seen.check("vdb".into(), 1), None);
+        assert_eq!(seen.check("vda".into(), 2), Some(0));
+        assert_eq!(seen.check("vda".into(), 3), Some(0));
+        seen.remember("vdb".into(), 4);
+        assert_eq!(seen.get("vdb"), Some(1));
+        assert_eq!(seen.get("vdc"), None);
+    }
 
     #[test]
     fn uuids() {

@@ -697,9 +697,8 @@ pub fn validate_all(
 ) {
     use crate::devices::Device;
     let spice = crate::devices::graphics::has_spice(devices);
-    let mut consoles: std::collections::HashMap<(&str, u32), &str> =
-        std::collections::HashMap::new();
-    for (d, path) in devices {
+    let mut consoles = crate::values::FirstSeen::default();
+    for (i, (d, path)) in devices.iter().enumerate() {
         let Device::Char(c) = d else { continue };
         if c.source == CharSource::SpiceVmc && !spice {
             diags.warning(
@@ -715,16 +714,16 @@ pub fn validate_all(
         // Without a port, libvirt numbers consoles itself.
         let Some(port) = c.target_port else { continue };
         let target = c.target_type.as_deref().unwrap_or("");
-        match consoles.get(&(target, port)) {
-            Some(first) => diags.warning(
+        if let Some(first) = consoles.check(format!("{target}\u{0}{port}"), i) {
+            diags.warning(
                 "W-CONSOLE-PORT-DUPLICATE",
                 format!("{path}/target/@port"),
-                format!("{first} already uses port {port} of this console type"),
+                format!(
+                    "{} already uses port {port} of this console type",
+                    crate::devices::path_of(devices, first)
+                ),
                 "give each console its own port (or leave port out): libvirt defines the guest, but QEMU cannot start two consoles on one port",
-            ),
-            None => {
-                consoles.insert((target, port), path);
-            }
+            );
         }
     }
 }

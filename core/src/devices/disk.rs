@@ -558,23 +558,24 @@ fn validate_driver(driver: &DiskDriver, path: &str, diags: &mut Diagnostics) {
 
 /// Rules across all disks: target names are unique.
 pub fn validate_all(devices: &[(&Device, String)], _cx: &Context, diags: &mut Diagnostics) {
-    let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
-    for (d, path) in devices {
+    let mut seen = crate::values::FirstSeen::default();
+    for (i, (d, path)) in devices.iter().enumerate() {
         let Device::Disk(disk) = d else { continue };
         let Some(t) = &disk.target else { continue };
         if t.dev.is_empty() {
             continue;
         }
-        match seen.get(t.dev.as_str()) {
-            Some(first) => diags.error(
+        if let Some(first) = seen.check(t.dev.clone(), i) {
+            diags.error(
                 "E-DISK-TARGET-DUPLICATE",
                 format!("{path}/target/@dev"),
-                format!("target '{}' is already used by {first}", t.dev),
+                format!(
+                    "target '{}' is already used by {}",
+                    t.dev,
+                    super::path_of(devices, first)
+                ),
                 "give every disk its own target: vda, vdb, vdc, ...",
-            ),
-            None => {
-                seen.insert(&t.dev, path);
-            }
+            );
         }
     }
 }

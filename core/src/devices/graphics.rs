@@ -600,7 +600,8 @@ pub fn has_spice(devices: &[(&Device, String)]) -> bool {
 }
 
 pub fn validate_all(devices: &[(&Device, String)], _cx: &Context, diags: &mut Diagnostics) {
-    let mut seen: std::collections::HashMap<i32, String> = std::collections::HashMap::new();
+    let mut seen = crate::values::FirstSeen::default();
+    let mut used_at: Vec<String> = Vec::new();
     for (d, path) in devices {
         let Device::Graphics(g) = d else { continue };
         let ports: Vec<(&str, i32)> = match &g.kind {
@@ -623,15 +624,17 @@ pub fn validate_all(devices: &[(&Device, String)], _cx: &Context, diags: &mut Di
         };
         for (name, p) in ports.into_iter().filter(|(_, p)| *p > 0) {
             let at = format!("{path}/@{name}");
-            if let Some(first) = seen.get(&p) {
-                diags.warning(
+            match seen.check(p.to_string(), used_at.len()) {
+                Some(first) => diags.warning(
                     "W-GRAPHICS-PORT-DUPLICATE",
                     at,
-                    format!("port {p} is already used by {first}"),
+                    format!(
+                        "port {p} is already used by {}",
+                        used_at.get(first).map_or("", String::as_str)
+                    ),
                     "give each console its own port, or use autoport='yes'",
-                );
-            } else {
-                seen.insert(p, at);
+                ),
+                None => used_at.push(at),
             }
         }
     }

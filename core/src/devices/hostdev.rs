@@ -2,7 +2,7 @@
 //! vendor/product id or by their bus/device address on the host, and PCI devices by their
 //! domain:bus:slot.function address; other types are kept.
 
-use std::collections::HashMap;
+use crate::values::FirstSeen;
 
 use serde::{Deserialize, Serialize};
 
@@ -639,17 +639,16 @@ pub fn validate_all(devices: &[(&Device, String)], _cx: &Context, diags: &mut Di
         .collect();
     // usb_match looks at the earlier device's address, so keep earlier devices in two maps:
     // those matched by address and those matched by ids. Linear, even for hostile input.
-    let mut by_address: HashMap<(u64, u64), usize> = HashMap::new();
-    let mut by_ids: HashMap<(u64, u64), usize> = HashMap::new();
+    let mut by_address = FirstSeen::default();
+    let mut by_ids = FirstSeen::default();
     for (j, (second, path)) in usb.iter().enumerate() {
-        let earlier = [
-            by_address.get(&(second.bus, second.device)),
-            by_ids.get(&(second.vendor, second.product)),
-        ]
-        .into_iter()
-        .flatten()
-        .min()
-        .and_then(|&i| usb.get(i));
+        let address = format!("{}:{}", second.bus, second.device);
+        let ids = format!("{}:{}", second.vendor, second.product);
+        let earlier = [by_address.get(&address), by_ids.get(&ids)]
+            .into_iter()
+            .flatten()
+            .min()
+            .and_then(|i| usb.get(i));
         if let Some((first, first_path)) = earlier {
             debug_assert!(usb_match(first, second));
             diags.error(
@@ -660,13 +659,13 @@ pub fn validate_all(devices: &[(&Device, String)], _cx: &Context, diags: &mut Di
             );
         }
         if second.bus != 0 && second.device != 0 {
-            by_address.entry((second.bus, second.device)).or_insert(j);
+            by_address.remember(address, j);
         } else {
-            by_ids.entry((second.vendor, second.product)).or_insert(j);
+            by_ids.remember(ids, j);
         }
     }
-    let mut pci: HashMap<[u64; 4], &str> = HashMap::new();
-    for (d, path) in devices {
+    let mut pci = FirstSeen::default();
+    for (i, (d, path)) in devices.iter().enumerate() {
         let Device::Hostdev(Hostdev {
             source: HostdevSource::Pci {
                 address: Some(a), ..
@@ -677,16 +676,17 @@ pub fn validate_all(devices: &[(&Device, String)], _cx: &Context, diags: &mut Di
             continue;
         };
         let Some(n) = a.numbers() else { continue };
-        match pci.get(&n) {
-            Some(first) => diags.error(
+        let key = format!("{}:{}:{}.{}", n[0], n[1], n[2], n[3]);
+        if let Some(first) = pci.check(key, i) {
+            diags.error(
                 "E-HOSTDEV-DUPLICATE",
                 format!("{path}/source/address"),
-                format!("this PCI device is already passed through by {first}"),
+                format!(
+                    "this PCI device is already passed through by {}",
+                    crate::devices::path_of(devices, first)
+                ),
                 "remove one of the two <hostdev> elements: libvirt refuses the same host device twice",
-            ),
-            None => {
-                pci.insert(n, path);
-            }
+            );
         }
     }
 }

@@ -391,6 +391,11 @@ pub(crate) fn unknown_value(
 }
 
 /// Whether libvirt's QEMU driver runs this domain: its own checks apply on top of the schema.
+/// The path of the `i`-th device of a validation list ("" past its end).
+pub(crate) fn path_of<'a>(devices: &'a [(&Device, String)], i: usize) -> &'a str {
+    devices.get(i).map_or("", |(_, p)| p.as_str())
+}
+
 pub(crate) fn runs_on_qemu(cx: &Context) -> bool {
     matches!(
         cx.domain.domain_type,
@@ -415,8 +420,8 @@ fn validate_guest_pci_addresses(
     diags: &mut Diagnostics,
 ) {
     // A map, not a list: a hostile document may hold hundreds of thousands of devices.
-    let mut seen: std::collections::HashMap<[u64; 4], &str> = std::collections::HashMap::new();
-    for (d, path) in devices {
+    let mut seen = crate::values::FirstSeen::default();
+    for (i, (d, path)) in devices.iter().enumerate() {
         let Some(a) = guest_address(d).filter(|a| a.attr("type") == Some("pci")) else {
             continue;
         };
@@ -432,9 +437,10 @@ fn validate_guest_pci_addresses(
             slot,
             n("function").unwrap_or(0),
         ];
-        match seen.get(&at) {
-            Some(first) => {
-                let what = format!("{:04x}:{:02x}:{:02x}.{:x}", at[0], at[1], at[2], at[3]);
+        let what = format!("{:04x}:{:02x}:{:02x}.{:x}", at[0], at[1], at[2], at[3]);
+        if let Some(first) = seen.check(what.clone(), i) {
+            {
+                let first = path_of(devices, first);
                 let message = format!("guest PCI address {what} is already used by {first}");
                 let hint = "give each device its own slot, or remove <address> and let libvirt assign one; QEMU's driver refuses the definition (\"Attempted double use of PCI Address\")";
                 let apath = format!("{path}/address");
@@ -443,9 +449,6 @@ fn validate_guest_pci_addresses(
                 } else {
                     diags.warning("W-PCI-ADDRESS-DUPLICATE", apath, message, hint);
                 }
-            }
-            None => {
-                seen.insert(at, path);
             }
         }
     }
@@ -484,8 +487,8 @@ fn validate_windows_drivers(devices: &[(&Device, String)], cx: &Context, diags: 
 
 /// libvirt refuses two devices with one boot order (and order 0, which it reads as unset).
 fn validate_boot_orders(devices: &[(&Device, String)], diags: &mut Diagnostics) {
-    let mut seen: std::collections::HashMap<u32, &str> = std::collections::HashMap::new();
-    for (d, path) in devices {
+    let mut seen = crate::values::FirstSeen::default();
+    for (i, (d, path)) in devices.iter().enumerate() {
         let order = match d {
             Device::Unmodelled { element } => element
                 .child("boot")
@@ -510,16 +513,16 @@ fn validate_boot_orders(devices: &[(&Device, String)], diags: &mut Diagnostics) 
             );
             continue;
         }
-        match seen.get(&order) {
-            Some(first) => diags.error(
+        if let Some(first) = seen.check(order.to_string(), i) {
+            diags.error(
                 "E-BOOT-ORDER-DUPLICATE",
                 at,
-                format!("boot order {order} is already used by {first}"),
+                format!(
+                    "boot order {order} is already used by {}",
+                    path_of(devices, first)
+                ),
                 "give each bootable device its own number: 1, 2, 3, ...",
-            ),
-            None => {
-                seen.insert(order, path);
-            }
+            );
         }
     }
 }

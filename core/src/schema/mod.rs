@@ -10,11 +10,10 @@
 #[rustfmt::skip]
 mod generated;
 
-use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Diagnostics, Severity};
 use crate::node::{push_step, sibling_numbers};
-use crate::values::did_you_mean;
+use crate::values::{did_you_mean, FirstSeen};
 use crate::xml::{Element, Node};
 
 pub use generated::SCHEMA_VERSION;
@@ -375,8 +374,10 @@ fn sibling_number(el: &Element, at: usize, child: &Element) -> (usize, usize) {
 /// many times, and each hint scans tables).
 struct Checker<'d> {
     diags: &'d mut Diagnostics,
-    reported: HashSet<String>,
-    hints: HashMap<(usize, String), String>,
+    reported: FirstSeen,
+    /// Hints worked out, by rule and key; the values index `hint_texts`.
+    hints: FirstSeen,
+    hint_texts: Vec<String>,
     /// Scratch for `check_required`: the name index (or `NONE`) of each attribute of the
     /// element at hand, as the schema spells it.
     present: Vec<u16>,
@@ -384,17 +385,18 @@ struct Checker<'d> {
 
 impl Checker<'_> {
     fn reported(&self, path: &str) -> bool {
-        self.reported.contains(path)
+        self.reported.get(path).is_some()
     }
 
     /// The hint for `key` under rule `r`, worked out once.
     fn hint(&mut self, r: &Rule, key: String, make: impl FnOnce() -> String) -> String {
-        let k = (r as *const Rule as usize, key);
-        if let Some(h) = self.hints.get(&k) {
+        let k = format!("{}\u{0}{key}", r as *const Rule as usize);
+        if let Some(h) = self.hints.get(&k).and_then(|i| self.hint_texts.get(i)) {
             return h.clone();
         }
         let h = make();
-        self.hints.insert(k, h.clone());
+        self.hints.remember(k, self.hint_texts.len());
+        self.hint_texts.push(h.clone());
         h
     }
 }
@@ -431,16 +433,15 @@ fn domain_rule(root: &Element) -> Option<(u16, &'static Rule)> {
 /// at info severity, what is valid but kept without being modelled.
 pub fn check_names(root: &Element, diags: &mut Diagnostics) {
     if let Some((id, r)) = domain_rule(root) {
-        let reported = diags
-            .0
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .map(|d| d.path.clone())
-            .collect();
+        let mut reported = FirstSeen::default();
+        for d in diags.0.iter().filter(|d| d.severity == Severity::Error) {
+            reported.remember(d.path.clone(), 0);
+        }
         let mut c = Checker {
             diags,
             reported,
-            hints: HashMap::new(),
+            hints: FirstSeen::default(),
+            hint_texts: Vec::new(),
             present: Vec::new(),
         };
         c.check_element(root, id, r, &mut Trail::new(root));
