@@ -144,10 +144,7 @@ pub fn Preview() -> impl IntoView {
     let marks = Signal::derive(move || studio.report.with(|r| line_marks(&r.diagnostics)));
     let band = Signal::derive(move || {
         let path = studio.focus.get()?;
-        studio.report.with(|r| {
-            let doc = vmxml_core::xml::parse(&r.xml).ok()?;
-            vmxml_core::element_lines(&doc, &path)
-        })
+        studio.report.with(|r| r.element_lines(&path))
     });
     let on_mark = Callback::new(move |line: u32| {
         let first = studio

@@ -150,12 +150,16 @@ fn settle(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// Validates a model that did not come from text (the wizard's): model rules, then schema
 /// names on what the writer would write.
 pub fn validate(domain: &Domain) -> Vec<Diagnostic> {
+    validate_written(domain, &domain.write())
+}
+
+/// [`validate`] for a model already written as `written`.
+fn validate_written(domain: &Domain, written: &Element) -> Vec<Diagnostic> {
     let mut diags = Diagnostics::default();
     validate::validate_model(domain, &mut diags);
-    let written = domain.write();
-    schema::check_names(&written, &mut diags);
+    schema::check_names(written, &mut diags);
     schema::report_kept(
-        &written,
+        written,
         &node::write_skeleton(|| domain.write()),
         &mut diags,
     );
@@ -164,20 +168,42 @@ pub fn validate(domain: &Domain) -> Vec<Diagnostic> {
 
 /// What the wizard shows for a design: the XML as vmxml writes it and every diagnostic,
 /// located in that XML.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct DesignReport {
     pub xml: String,
     pub diagnostics: Vec<Diagnostic>,
+    /// `xml` parsed, for finding an element's lines without parsing it again.
+    doc: Option<xml::Document>,
+}
+
+// `doc` follows from `xml`, so comparing it too would only cost time.
+impl PartialEq for DesignReport {
+    fn eq(&self, other: &Self) -> bool {
+        self.xml == other.xml && self.diagnostics == other.diagnostics
+    }
+}
+
+impl DesignReport {
+    /// The lines of the element a path names (or of its nearest existing ancestor).
+    pub fn element_lines(&self, path: &str) -> Option<(u32, u32)> {
+        element_lines(self.doc.as_ref()?, path)
+    }
 }
 
 pub fn design_report(domain: &Domain) -> DesignReport {
-    let xml = write(domain);
-    let mut diagnostics = validate(domain);
-    if let Ok(doc) = xml::parse(&xml) {
+    let written = domain.write();
+    let xml = xml::write_document(&written);
+    let mut diagnostics = validate_written(domain, &written);
+    let doc = xml::parse(&xml).ok();
+    if let Some(doc) = &doc {
         locate_all(&mut diagnostics, &doc.root, &doc.lines);
     }
     sort_by_position(&mut diagnostics);
-    DesignReport { xml, diagnostics }
+    DesignReport {
+        xml,
+        diagnostics,
+        doc,
+    }
 }
 
 /// The first and last line (1-based) of the element a path names in a document, for

@@ -99,17 +99,21 @@ fn push_number(out: &mut String, n: usize) {
 /// are; (0, 0) where there is no name. Sorting positions by name keeps this O(n log n)
 /// however many names there are, without hashing.
 pub fn numbers<'n>(names: impl IntoIterator<Item = Option<&'n str>>) -> Vec<(usize, usize)> {
-    let mut order: Vec<(&str, usize)> = Vec::new();
+    let mut named: Vec<(&str, usize)> = Vec::new();
     let mut len = 0;
     for (i, name) in names.into_iter().enumerate() {
         len = i + 1;
         if let Some(name) = name {
-            order.push((name, i));
+            named.push((name, i));
         }
     }
     let mut out = vec![(0, 0); len];
     // By name, then position: within a name, positions stay in order.
-    order.sort_unstable();
+    let order: Vec<(&str, usize)> =
+        crate::values::stable_order(named.len(), &|a, b| named.get(a).cmp(&named.get(b)))
+            .into_iter()
+            .filter_map(|i| named.get(i).copied())
+            .collect();
     for run in order.chunk_by(|a, b| a.0 == b.0) {
         for (k, &(_, i)) in run.iter().enumerate() {
             if let Some(slot) = out.get_mut(i) {

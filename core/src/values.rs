@@ -347,14 +347,22 @@ impl FirstSeen {
 }
 
 pub fn sort_stably_by<T>(items: &mut Vec<T>, key: impl Fn(&T) -> u128) {
-    let mut order: Vec<(u128, usize)> = items.iter().map(&key).zip(0..).collect();
-    order.sort_unstable();
+    let keys: Vec<u128> = items.iter().map(key).collect();
+    let order = stable_order(keys.len(), &|a, b| keys.get(a).cmp(&keys.get(b)));
     let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
     items.extend(
         order
             .iter()
-            .filter_map(|&(_, i)| slots.get_mut(i).and_then(Option::take)),
+            .filter_map(|&i| slots.get_mut(i).and_then(Option::take)),
     );
+}
+
+/// Positions `0..n` ordered by `cmp`, equal ones in position order. Every sort in core goes
+/// through this one routine, so the wasm holds one sort, not one per element type.
+pub fn stable_order(n: usize, cmp: &dyn Fn(usize, usize) -> std::cmp::Ordering) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_unstable_by(|&a, &b| cmp(a, b).then(a.cmp(&b)));
+    order
 }
 
 #[cfg(test)]
