@@ -2,7 +2,7 @@
 //! core's tokens (never from HTML), with line numbers, a mark on every line that has a
 //! diagnostic, and a band over the element of the field that has focus.
 
-use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use leptos::prelude::*;
 use vmxml_core::highlight::{self, TokenKind};
@@ -12,37 +12,64 @@ use crate::diagnostics::go_to;
 use crate::state::use_studio;
 
 /// One line of highlighted text: a key that stays the same while the line does, so only
-/// changed lines are rebuilt on a keystroke, and its tokens.
+/// changed lines are rebuilt on a keystroke, and its tokens as byte ranges of the key,
+/// which starts with the line's text (two allocations a line, not one per token).
 #[derive(Clone, PartialEq)]
 pub struct Line {
     key: String,
-    tokens: Vec<(TokenKind, String)>,
+    tokens: Vec<(TokenKind, u32, u32)>,
+}
+
+impl Line {
+    fn token_texts(&self) -> impl Iterator<Item = (TokenKind, &str)> {
+        self.tokens.iter().map(|&(kind, start, end)| {
+            let text = self.key.get(start as usize..end as usize).unwrap_or("");
+            (kind, text)
+        })
+    }
 }
 
 /// Lines with more tokens than this are shown unhighlighted.
 pub const MAX_TOKENS_PER_LINE: usize = 2000;
 
 pub fn highlighted_lines(text: &str) -> Vec<Line> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    // How often each line's text has come so far: repeated lines get distinct keys.
+    let mut seen = vmxml_core::values::FirstSeen::default();
+    let mut repeats: Vec<usize> = Vec::new();
     highlight::lines(text)
         .into_iter()
         .map(|tokens| {
-            let content: String = tokens.iter().map(|t| t.text).collect();
-            let n = seen.entry(content.clone()).or_default();
-            *n += 1;
+            let mut key =
+                String::with_capacity(tokens.iter().map(|t| t.text.len()).sum::<usize>() + 8);
+            let mut ranges = Vec::with_capacity(tokens.len().min(MAX_TOKENS_PER_LINE));
+            for t in &tokens {
+                let start = key.len() as u32;
+                key.push_str(t.text);
+                ranges.push((t.kind, start, key.len() as u32));
+            }
             // A pathological line (100,000 nested tags on one line) would become as many
             // DOM nodes: past a limit it is shown as plain text.
-            let tokens = if tokens.len() > MAX_TOKENS_PER_LINE {
-                vec![(TokenKind::Text, content.clone())]
-            } else {
-                tokens
-                    .into_iter()
-                    .map(|t| (t.kind, t.text.to_string()))
-                    .collect()
+            if ranges.len() > MAX_TOKENS_PER_LINE {
+                ranges = vec![(TokenKind::Text, 0, key.len() as u32)];
+            }
+            let n = match seen.check(key.clone(), repeats.len()) {
+                Some(first) => match repeats.get_mut(first) {
+                    Some(count) => {
+                        *count += 1;
+                        *count
+                    }
+                    None => 0,
+                },
+                None => {
+                    repeats.push(1);
+                    1
+                }
             };
+            key.push('\u{1}');
+            let _ = write!(key, "{n}");
             Line {
-                key: format!("{n}\u{1}{content}"),
-                tokens,
+                key,
+                tokens: ranges,
             }
         })
         .collect()
@@ -125,8 +152,8 @@ pub fn CodeView(
                     key=|line| line.key.clone()
                     children=|line| view! {
                         <div class="code__line">
-                            {line.tokens.into_iter().map(|(kind, text)| view! {
-                                <span class=token_class(kind)>{text}</span>
+                            {line.token_texts().map(|(kind, text)| view! {
+                                <span class=token_class(kind)>{text.to_string()}</span>
                             }).collect_view()}
                         </div>
                     }
