@@ -192,17 +192,14 @@ impl DesignReport {
 
 pub fn design_report(domain: &Domain) -> DesignReport {
     let written = domain.write();
-    let xml = xml::write_document(&written);
     let mut diagnostics = validate_written(domain, &written);
-    let doc = xml::parse(&xml).ok();
-    if let Some(doc) = &doc {
-        locate_all(&mut diagnostics, &doc.root, &doc.lines);
-    }
+    let (xml, doc) = xml::write_located(written);
+    locate_all(&mut diagnostics, &doc.root, &doc.lines);
     sort_by_position(&mut diagnostics);
     DesignReport {
         xml,
         diagnostics,
-        doc,
+        doc: Some(doc),
     }
 }
 

@@ -664,6 +664,47 @@ pub fn write_document(root: &Element) -> String {
     out
 }
 
+/// Writes `root` as [`write_document`] does and gives the document it makes, with every
+/// element's and attribute's position in the text, as parsing that text would: the
+/// wizard locates its diagnostics on every keystroke without parsing what it just wrote.
+pub fn write_located(mut root: Element) -> (String, Document) {
+    let mut out = String::with_capacity(4096);
+    let mut marks = Marks(Some(Vec::new()));
+    write_marked(&mut out, &root, 0, &mut marks);
+    let positions = marks.0.unwrap_or_default();
+    place(&mut root, &mut positions.iter().copied());
+    let lines = LineIndex::new(&out);
+    (out, Document { root, lines })
+}
+
+/// Offsets taken while writing, in document order: for each element its start, each
+/// attribute's start, the end of its start tag, its elements (likewise), then its end.
+struct Marks(Option<Vec<usize>>);
+
+impl Marks {
+    fn mark(&mut self, at: usize) {
+        if let Some(v) = &mut self.0 {
+            v.push(at);
+        }
+    }
+}
+
+/// Puts the offsets [`write_marked`] took on the elements and attributes they belong to.
+fn place(el: &mut Element, at: &mut impl Iterator<Item = usize>) {
+    let start = at.next().unwrap_or(0);
+    for a in &mut el.attrs {
+        let s = at.next().unwrap_or(start);
+        a.span = Span::new(s, s);
+    }
+    el.span = Span::new(start, at.next().unwrap_or(start));
+    for n in &mut el.children {
+        if let Node::Element(c) = n {
+            place(c, at);
+        }
+    }
+    el.end = at.next().unwrap_or(el.span.end);
+}
+
 fn indent(out: &mut String, depth: usize) {
     for _ in 0..depth {
         out.push_str("  ");
@@ -671,38 +712,41 @@ fn indent(out: &mut String, depth: usize) {
 }
 
 pub fn write_element(out: &mut String, el: &Element, depth: usize) {
+    write_marked(out, el, depth, &mut Marks(None));
+}
+
+fn write_marked(out: &mut String, el: &Element, depth: usize, marks: &mut Marks) {
     indent(out, depth);
+    marks.mark(out.len());
     out.push('<');
     out.push_str(&el.name);
-    for a in &el.attrs {
-        out.push(' ');
-        out.push_str(&a.name);
-        out.push_str("='");
-        escape_attr(out, &a.value);
-        out.push('\'');
-    }
+    write_attrs(out, el, marks);
     let has_elements = el.children.iter().any(|n| !matches!(n, Node::Text(_)));
     let has_text = el
         .children
         .iter()
         .any(|n| matches!(n, Node::Text(t) if !t.trim().is_empty()));
     if el.children.is_empty() || (!has_elements && !has_text && el.text().is_empty()) {
-        out.push_str("/>\n");
+        out.push_str("/>");
+        marks.mark(out.len());
+        marks.mark(out.len());
+        out.push('\n');
         return;
     }
     out.push('>');
+    marks.mark(out.len());
     if !has_elements {
         escape_text(out, &el.text());
     } else if has_text {
         // Mixed content (free-form metadata): keep every node exactly as it was.
         for n in &el.children {
-            write_inline(out, n);
+            write_inline(out, n, marks);
         }
     } else {
         out.push('\n');
         for n in &el.children {
             match n {
-                Node::Element(c) => write_element(out, c, depth + 1),
+                Node::Element(c) => write_marked(out, c, depth + 1, marks),
                 Node::Comment(c) => {
                     indent(out, depth + 1);
                     out.push_str("<!--");
@@ -716,10 +760,23 @@ pub fn write_element(out: &mut String, el: &Element, depth: usize) {
     }
     out.push_str("</");
     out.push_str(&el.name);
-    out.push_str(">\n");
+    out.push('>');
+    marks.mark(out.len());
+    out.push('\n');
 }
 
-fn write_inline(out: &mut String, n: &Node) {
+fn write_attrs(out: &mut String, el: &Element, marks: &mut Marks) {
+    for a in &el.attrs {
+        out.push(' ');
+        marks.mark(out.len());
+        out.push_str(&a.name);
+        out.push_str("='");
+        escape_attr(out, &a.value);
+        out.push('\'');
+    }
+}
+
+fn write_inline(out: &mut String, n: &Node, marks: &mut Marks) {
     match n {
         Node::Text(t) => escape_text(out, t),
         Node::Comment(c) => {
@@ -728,25 +785,24 @@ fn write_inline(out: &mut String, n: &Node) {
             out.push_str("-->");
         }
         Node::Element(e) => {
+            marks.mark(out.len());
             out.push('<');
             out.push_str(&e.name);
-            for a in &e.attrs {
-                out.push(' ');
-                out.push_str(&a.name);
-                out.push_str("='");
-                escape_attr(out, &a.value);
-                out.push('\'');
-            }
+            write_attrs(out, e, marks);
             if e.children.is_empty() {
                 out.push_str("/>");
+                marks.mark(out.len());
+                marks.mark(out.len());
             } else {
                 out.push('>');
+                marks.mark(out.len());
                 for c in &e.children {
-                    write_inline(out, c);
+                    write_inline(out, c, marks);
                 }
                 out.push_str("</");
                 out.push_str(&e.name);
                 out.push('>');
+                marks.mark(out.len());
             }
         }
     }

@@ -241,3 +241,58 @@ fn round_trip_keeps_the_element_tree() {
         "at least 99% of the corpus round-trips unchanged"
     );
 }
+
+/// Where each element and attribute sits in the written text, as writing records it, is
+/// where parsing that text puts it: the wizard's diagnostics point at the same line and
+/// column either way.
+#[test]
+fn written_positions_match_parsed_positions() {
+    fn same(a: &Element, b: &Element, path: &str) -> Option<String> {
+        if (a.span.start, a.span.end, a.end) != (b.span.start, b.span.end, b.end) {
+            return Some(format!(
+                "{path}: written {:?}..{} parsed {:?}..{}",
+                a.span, a.end, b.span, b.end
+            ));
+        }
+        let starts = |e: &Element| e.attrs.iter().map(|x| x.span.start).collect::<Vec<_>>();
+        if starts(a) != starts(b) {
+            return Some(format!("{path}: attribute positions differ"));
+        }
+        let kids = |e: &'_ Element| {
+            e.children
+                .iter()
+                .filter_map(|n| match n {
+                    Node::Element(c) => Some(c.clone()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        let (ka, kb) = (kids(a), kids(b));
+        if ka.len() != kb.len() {
+            return Some(format!(
+                "{path}: {} children written, {} parsed",
+                ka.len(),
+                kb.len()
+            ));
+        }
+        ka.iter()
+            .zip(&kb)
+            .find_map(|(x, y)| same(x, y, &format!("{path}/{}", x.name)))
+    }
+    let mut checked = 0;
+    for v in verdicts() {
+        let Ok(text) = std::fs::read_to_string(corpus_dir().join(&v.file)) else {
+            continue;
+        };
+        let Some(domain) = vmxml_core::read(&text) else {
+            continue;
+        };
+        let (written, located) = vmxml_core::xml::write_located(domain.write());
+        let parsed = parse(&written).expect("vmxml's own output parses");
+        if let Some(diff) = same(&located.root, &parsed.root, "/domain") {
+            panic!("{}: {diff}", v.file);
+        }
+        checked += 1;
+    }
+    assert!(checked > 500, "only {checked} documents checked");
+}
