@@ -40,7 +40,7 @@ try {
   for (const [id, us] of dt) {
     const n = byId.get(id);
     const f = n.callFrame.functionName || `(${n.callFrame.url.split('/').pop()})`;
-    if (f === '(idle)' || f === '(program)') continue;
+    if (f === '(idle)') continue;
     self.set(f, (self.get(f) ?? 0) + us);
     total += us;
   }

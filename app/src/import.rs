@@ -110,8 +110,9 @@ pub fn Import() -> impl IntoView {
     let report: Memo<Report> =
         Memo::new_with_compare(move |_| text.with(|t| vmxml_core::check(t)), |_, _| true);
     let lines = Memo::new(move |_| text.with(|t| highlighted_lines(t)));
-    let diagnostics = Signal::derive(move || report.with(|r| r.diagnostics.clone()));
-    let marks = Signal::derive(move || report.with(|r| line_marks(&r.diagnostics)));
+    // Memos: a keystroke that leaves the diagnostics as they were redraws none of their views.
+    let diagnostics = Memo::new(move |_| report.with(|r| r.diagnostics.clone())).into();
+    let marks = Memo::new(move |_| report.with(|r| line_marks(&r.diagnostics))).into();
     let well_formed = Memo::new(move |_| report.with(|r| r.domain.is_some()));
     let counts = Memo::new(move |_| {
         report.with(|r| {

@@ -168,7 +168,8 @@ pub fn CodeView(
 pub fn Preview() -> impl IntoView {
     let studio = use_studio();
     let lines = Memo::new(move |_| studio.report.with(|r| highlighted_lines(&r.xml)));
-    let marks = Signal::derive(move || studio.report.with(|r| line_marks(&r.diagnostics)));
+    // A memo: a keystroke that leaves the marks as they were redraws none of them.
+    let marks = Memo::new(move |_| studio.report.with(|r| line_marks(&r.diagnostics))).into();
     let band = Signal::derive(move || {
         let path = studio.focus.get()?;
         studio.report.with(|r| r.element_lines(&path))

@@ -52,31 +52,42 @@ fn first_free(used: &[u32], from: u32) -> u32 {
 use crate::pages::Page;
 use crate::state::use_studio;
 
-/// How many errors and warnings belong to a page.
-fn page_counts(page: Page) -> impl Fn() -> (usize, usize) + Copy + Send + Sync + 'static {
+/// How many errors and warnings belong to each page, in `Page::ALL` order: one pass over
+/// the diagnostics per change, and no step redrawn while its counts stay the same.
+fn page_counts() -> Memo<Vec<(usize, usize)>> {
     let studio = use_studio();
-    move || {
+    Memo::new(move |_| {
+        let mut counts = vec![(0, 0); Page::ALL.len()];
         studio.report.with(|r| {
-            r.diagnostics
-                .iter()
-                .filter(|d| Page::for_path(&d.path) == page)
-                .fold((0, 0), |(e, w), d| match d.severity {
-                    Severity::Error => (e + 1, w),
-                    Severity::Warning => (e, w + 1),
-                    Severity::Info => (e, w),
-                })
-        })
-    }
+            for d in &r.diagnostics {
+                let page = Page::for_path(&d.path);
+                let Some(c) = Page::ALL
+                    .iter()
+                    .position(|p| *p == page)
+                    .and_then(|i| counts.get_mut(i))
+                else {
+                    continue;
+                };
+                match d.severity {
+                    Severity::Error => c.0 += 1,
+                    Severity::Warning => c.1 += 1,
+                    Severity::Info => {}
+                }
+            }
+        });
+        counts
+    })
 }
 
 #[component]
 pub fn Stepper() -> impl IntoView {
     let studio = use_studio();
+    let all = page_counts();
     view! {
         <nav class="stepper" aria-label="Wizard steps">
             <ol class="stepper__list">
                 {Page::ALL.iter().enumerate().map(|(i, &page)| {
-                    let counts = page_counts(page);
+                    let counts = move || all.with(|c| c.get(i).copied().unwrap_or_default());
                     let current = move || studio.page.get() == page;
                     view! {
                         <li>

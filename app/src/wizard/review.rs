@@ -18,7 +18,7 @@ pub fn Review() -> impl IntoView {
     let errors = Memo::new(move |_| count(Severity::Error));
     let warnings = Memo::new(move |_| count(Severity::Warning));
     let name = move || studio.domain.with(file_name);
-    let diagnostics = Signal::derive(move || studio.report.with(|r| r.diagnostics.clone()));
+    let diagnostics = Memo::new(move |_| studio.report.with(|r| r.diagnostics.clone())).into();
     view! {
         <ul class="checklist" data-testid="checklist">
             <li class="checklist__item" class=("checklist__item--ok", move || errors.get() == 0) class=("checklist__item--bad", move || errors.get() > 0)>
