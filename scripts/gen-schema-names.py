@@ -543,26 +543,22 @@ def render(rules, by_name, version):
     w("/// The libvirt release whose schema these tables come from.")
     w(f'pub const SCHEMA_VERSION: &str = "{version}";')
     w("")
-    text = "".join(names)
-    ends = []
-    for s in names:
-        ends.append((ends[-1] if ends else 0) + len(s.encode("utf-8")))
-    if len(text.encode("utf-8")) >= NONE:
-        raise SystemExit("names too long for u16 offsets")
-    w("/// Every name and value, sorted (index order is string order), written end to end;")
-    w("/// name i is NAME_TEXT[NAME_END[i - 1]..NAME_END[i]].")
+    if any("\0" in s for s in names):
+        raise SystemExit("a name holds NUL, the separator")
+    # Separators rather than a table of offsets: the text compresses far better than the
+    # numbers did (about 1 KB less in the brotli'd wasm).
+    w("/// Every name and value, sorted (index order is string order), each followed by NUL;")
+    w("/// name i is the i-th piece.")
+    w(f"pub const NAME_COUNT: usize = {len(names)};")
     w("pub static NAME_TEXT: &str = \"\\")
     line = ""
     for s in names:
-        piece = rust_escape(s)
+        piece = rust_escape(s) + "\\x00"
         if line and len(line) + len(piece) > 94:
             w("    " + line + "\\")
             line = ""
         line += piece
     w("    " + line + "\";")
-    w(f"pub static NAME_END: [u16; {len(names)}] = [")
-    emit_numbers(w, ends)
-    w("];")
     w("")
     w("/// Length-prefixed lists shared by the rules: names (sorted), attributes as")
     w(f"/// (name, value list or {NONE}) pairs, and required-attribute alternatives.")

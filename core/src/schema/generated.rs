@@ -8,171 +8,154 @@ use super::Rule;
 /// The libvirt release whose schema these tables come from.
 pub const SCHEMA_VERSION: &str = "9.0.0";
 
-/// Every name and value, sorted (index order is string order), written end to end;
-/// name i is NAME_TEXT[NAME_END[i - 1]..NAME_END[i]].
+/// Every name and value, sorted (index order is string order), each followed by NUL;
+/// name i is the i-th piece.
+pub const NAME_COUNT: usize = 1107;
 pub static NAME_TEXT: &str = "\
-    11.216550a22.03802.1Qbg802.1Qbhaarch64abortabsoluteac97accel2daccel3daccelerationaccess\
-    accessmodeacpiactionactive-commitactive_pcr_banksactualadapteraddressadjustmentaesaioalias\
-    alignment_faultsalignsizeallallocationallowallow-exclusivealphaalsaalt-altalwaysam53c974\
-    anonymousanyapicappendappidarcharmv6larmv7larmvtimerartsassetassociativityatsaudio\
-    audit_controlaudit_writeauthautoauto_glzauto_lzautodeflateautoportaverageavicaw_bitsbackend\
-    backenddomainbackingStorebandwidthbarbasebaseBoardbaselabelbasisbatchbhyvebinarybindbiosbits\
-    blkiotuneblockblock_suspendblockiobochsbootbootloaderbootloader_argsbootmenuboth\
-    branch_instructionsbranch_missesbridgebrokenbufferCountbufferLengthbuiltinburstbusbusNr\
-    bus_cyclesbuslogicbytescachecache_missescache_referencescachetunecaching_modecapabilities\
-    catchupcbitposccf-assistccidccwcdromcellcellidcephcertificatecfpcchannelchannelscharchassis\
-    chassisNrcheckchownchrootcidciphercirrusclassclassIDclientclientNameclipboardclockcloopclosed\
-    cmd_per_luncmdlinecmtcoalescecodecodeccompressionconfigconnectconnectPortsconnected\
-    connectionidconsolecontext_switchescontrollercookiecookiescopycopy_on_readcopypastecoreaudio\
-    corescountcowcpucpu_clockcpu_cyclescpu_migrationscpuscpusetcputunecriscssidcsumctrl-ctrl\
-    ctrl-scrolllockcurrentcurrentMemorycursorcustomcylsdac_overridedac_read_searchdatadatabasedate\
-    dbusdc390deadefaultdefaultModedefaultiothreaddelaydenydescriptiondesktopdetect_zeroesdevdevice\
-    devicesdevnodhCertdiag288diesdimmdirdirectdirectsyncdirty-ringdisabledisableddiscarddisconnect\
-    disconnecteddiskdisplaydistancesdmgdmi-to-pci-bridgedmodedomaindowndownscriptdrivedriver\
-    dspPolicydtbdumpdumpCoreduplexdynamice820_hostecnefiegdegl-headlessehcieimemulate\
-    emulation_faultsemulatoremulator_periodemulator_quotaemulatorpinemulatorschedenableenabled\
-    encryptionendengineenospaceenrolled-keysentryeoierror_policyes1370esdethernetevdevevent\
-    event_idxevmcsexactexactNameexcludeexclusiveexternalf32failfallbackfamilyfatfaultfc_hostfdfdc\
-    fdgroupfeaturefeaturesfibrechannelfidfifofilefilesystemfiletransferfilterfilteredfilterref\
-    firmwarefixedfixed-ccdfixed-ibsfixed-nafixedSettingsflockfloorfloppyfmodeforbidforce\
-    force-sharedformatfownerframesfreePageReportingfrequenciesfrequencyfsetidftpftpsfullfullscreen\
-    functionfwcfggatewaygeneratedgenidgeometrygicgidglglobal_periodglobal_quotaglusterglzgopgrab\
-    grabTogglegraphicsgroupgroup_namegsoguestguestResetguestfwdhandlehaphard_limithashhdheads\
-    hiddenhint-dedicatedhosthost-certificateshost-modelhost-passthroughhostdevhotplughotpluggable\
-    hpethpthtmhttphttpshubhugepageshvfhypervhypervclocki6300esbi686i82801b11-bridgeia64ib700\
-    ibmvscsiibsich6ich7ich9ich9-ehci1ich9-uhci1ich9-uhci2ich9-uhci3idideidentityidleidmapignore\
-    imageimagelabelimmediateinboundindexinitinitarginitdirinitenvinitgroupinitiatorinitrdinituser\
-    inject-nmiinputinputsinsecureinstanceidinstructionsintelinterconnectsinterfaceinterfaceid\
-    interleaveinternalintremapioio_uringioapiciobaseioeventfdioh3420iommuiothreadiothread_period\
-    iothread_quotaiothreadidsiothreadpiniothreadsiothreadschediotlbiotuneipipc_lockipc_owneripiiqn\
-    irqisaisa-debugisa-debugconisa-serialiscsiisoisolatedivgenivshmemivshmem-doorbellivshmem-plain\
-    jackjobjpegkeepkernelkernelHasheskeykeyboardkeymapkeywrapkillkqemukvmkvmclocklabellabelskip\
-    latencylaunchSecuritylbaleaselevellibrbdlibvirtlimitlinelinklinux_immutablelistenlm32loader\
-    loadparmlocallocaltimelocationlocklockedlockspaceloglogFilelogical_block_sizelooplsilogic\
-    lsisas1068lsisas1078luksluks2lunlxclzm68kmacmacTableManagermac_adminmac_overridemachinemain\
-    managedmanageridmandatorymanualmanufacturermappedmastermatchmaxmaxEventChannelsmaxGrantFrames\
-    maxMemorymax_sectorsmax_sizemaximummaxpagesizemaxphysaddrmbmlmbmtmcastmdevmemAccessmemballoon\
-    memfdmemnodememorymemoryBackingmemorytunememtunemergemeta-metametadatametadata_cachemetric\
-    micromicroblazemicroblazeelmidonetmigratablemin_guaranteeminimummipsmips64mips64elmipselmirror\
-    miscmissingmixingEnginemknodmodemodelmonitormountmousemrg_rxbufmsimsrsmtumultiUsermultidevs\
-    multifunctionnamenamespacenativenativeModenbdncr53c90nec-xhcinested-hvnetnet_admin\
-    net_bind_servicenet_broadcastnet_rawnetmasknetworknevernfsnmdmnonodenodemasknodesetnone\
-    nosharepagesnullnumanumatunenvdimmnvmenvramoemStringsoffoffsetonon_crashon_lockfailure\
-    on_poweroffon_rebootondemandopenopenriscopenvswitchopenvzoptionalorderosossoutboundoutputp2p\
-    packedpaepagepage_faultspage_faults_majpage_faults_minpage_per_vqpagesizepanicparallel\
-    parameterparametersparavirtparentparent_fabric_wwnparent_wwnnparent_wwpnparentaddrparisc\
-    parisc64partialpartitionpassphrasepasstpassthroughpasswdpasswdValidTopathpausepcipci-bridge\
-    pci-expander-buspci-ohcipci-rootpci-serialpcie-expander-buspcie-pci-bridgepcie-root\
-    pcie-root-portpcie-switch-downstream-portpcie-switch-upstream-portpcie-to-pci-bridgepcihole64\
-    pcspkpeakpeerperfperiodpersistentpersistent_statepflashphypphysical_block_sizepiix3piix3-uhci\
-    piix4piix4-uhcipipepitpivotpl011placementplatformplaybackplooppmpmempmupolicypoll-controlpool\
-    portportForwardportgroupportgroupidportidportsposixpowerControlpoweroffppcppc64ppc64leppcemb\
-    preferredprefixpresentprimarypriorityprivateprivateDataprivnetproductprofileidprotoprotocolps2\
-    pseriesptypulseaudiopv-ipipvspinlockpxbpxb-pcieqcowqcow2qedqemuqemu-vdagentqemu-xhciqueryqueue\
-    queue_sizequeuesquicquotaqusb1qusb2qxlramramfbrandomrangeraterawrawiorbdrdmardpread\
-    read_bytes_secread_bytes_sec_maxread_bytes_sec_max_lengthread_iops_secread_iops_sec_max\
-    read_iops_sec_max_lengthreadaheadreadonlyreadyrealtimerebootTimeoutreconnectrecordredirdev\
-    redirfilterreducedPhysBitsreenlightenmentref_cpu_cyclesregrelabelrelaxedreleaseremapremovable\
-    rendernoderepeatreplaceUserreportrequestedrequirerequiredrequisitererror_policyreservations\
-    resetresizingresolutionresourcerestrictiveretriesriscv32riscv64rngroleromrootrotation_rate\
-    routerrrssrss_hash_reportrtcruntimerxrx_queue_sizes16s32s390s390-pvs390xs8sandboxsatasb16sbbc\
-    schedulersclpsclp-serialsclpconsolesclplmsclplmconsolescriptscrolllockscsiscsi_hostsdsdl\
-    seclabelsecondssecretsecssecuresecure-bootserialserverserverNameservicesessionsetfcapsetgid\
-    setpcapsettingssetuidsevsgiosgx-epcsh4sh4ebsha1sha256sha384sha512shareBackingsharePolicy\
-    shareablesharedsharessheepdogshift-shiftshmemshutdownsiblingsizesize_iops_secskuslaveslewslic\
-    sliceslicesslotslotssmartcardsmbiossmmsmmuv3smpsafesnapshotsndbufsocketsocketssoft_limitsound\
-    sourcespace_hard_limitspace_soft_limitspapr-pci-host-bridgespapr-tpm-proxyspapr-vio\
-    spapr-vio-serialspapr-vtysparcsparc64spicespiceportspicevmcspinlockssquashssidssl\
-    stalled_cycles_backendstalled_cycles_frontendstartstartportstartupPolicystatestatelessstatic\
-    statsstdiostimerstopstoragestreamNamestreamingstrictsubsystemsuspend-to-disksuspend-to-mem\
-    swap_hard_limitswitchidsynicsys_adminsys_bootsys_chrootsys_modulesys_nicesys_pacctsys_ptrace\
-    sys_rawiosys_resourcesys_timesys_tty_configsysinfosyslogsystemsystem-serialtabletablettag\
-    taggedtaptargettask_clocktb-cachetcgtcpteamingtelnettelnetstemplatetesttftpthread_pool\
-    thread_pool_maxthread_pool_minthreadsthresholdtickpolicytimeouttimertimerPeriodtimezonetitle\
-    tlbflushtlstlsHostnametlsPorttotopologytotal_bytes_sectotal_bytes_sec_max\
-    total_bytes_sec_max_lengthtotal_iops_sectotal_iops_sec_maxtotal_iops_sec_max_lengthtpmtpm-crb\
-    tpm-spaprtpm-tistracktranstransienttransporttraytrunktrustGuestRxFilterstryMMaptryPolltsctseg\
-    tso4tso6ttytunetx_queue_sizetxmodetypetypeidtypeidversionu16u32u8udpufouidumlunassigned\
-    unfilteredunicore32uninitializedunique_idunitunitsunixunknownunmapunsafeuntaggedupusageusb\
-    usb-serialusbdevusbrediruserusernameuseserialutcuuidvaluevapicvariablevboxvcvcpuvcpupinvcpus\
-    vcpuschedvdivdpavdsvectorsvendorvendor_idverifyversionvfiovfio-apvfio-ccwvfio-pcivgavgaconf\
-    vgamemvhdvhostvhostuservideoviridianvirtiovirtio-memvirtio-mmiovirtio-non-transitional\
-    virtio-pmemvirtio-scsivirtio-serialvirtio-transitionalvirtiofsvirtualportvlanvmcoreinfovmdk\
-    vmportvmpvscsivmvgavmwarevncvoicesvolumevpcvpindexvramvram64vsockvt82c686b-uhcivxhsvz\
-    wake_alarmwallwarnwatchdogwebsocketweightworkaroundwritewriteFilteringwrite_bytes_sec\
-    write_bytes_sec_maxwrite_bytes_sec_max_lengthwrite_iops_secwrite_iops_sec_max\
-    write_iops_sec_max_lengthwritebackwritethroughwrpolicywwnwwnnwwpnxx3130-upstreamx86_64xattr\
-    xauthxenxenbusxio3130-downstreamxtensaxtensaebyyeszlibzpci";
-pub static NAME_END: [u16; 1107] = [
-    1, 4, 10, 11, 14, 15, 23, 31, 38, 43, 51, 55, 62, 69, 81, 87, 97, 101, 107, 120, 136, 142, 149,
-    156, 166, 169, 172, 177, 193, 202, 205, 215, 220, 235, 240, 244, 251, 257, 265, 274, 277, 281,
-    287, 292, 296, 302, 308, 317, 321, 326, 339, 342, 347, 360, 371, 375, 379, 387, 394, 405, 413,
-    420, 424, 431, 438, 451, 463, 472, 475, 479, 488, 497, 502, 507, 512, 518, 522, 526, 530, 539,
-    544, 557, 564, 569, 573, 583, 598, 606, 610, 629, 642, 648, 654, 665, 677, 684, 689, 692, 697,
-    707, 715, 720, 725, 737, 753, 762, 774, 786, 793, 800, 810, 814, 817, 822, 826, 832, 836, 847,
-    851, 858, 866, 870, 877, 886, 891, 896, 902, 905, 911, 917, 922, 929, 935, 945, 954, 959, 964,
-    970, 981, 988, 991, 999, 1003, 1008, 1019, 1025, 1032, 1044, 1053, 1065, 1072, 1088, 1098,
-    1104, 1111, 1115, 1127, 1136, 1145, 1150, 1155, 1158, 1161, 1170, 1180, 1194, 1198, 1204, 1211,
-    1215, 1220, 1224, 1233, 1248, 1255, 1268, 1274, 1280, 1284, 1296, 1311, 1315, 1323, 1327, 1331,
-    1336, 1339, 1346, 1357, 1372, 1377, 1381, 1392, 1399, 1412, 1415, 1421, 1428, 1433, 1439, 1446,
-    1450, 1454, 1457, 1463, 1473, 1483, 1490, 1498, 1505, 1515, 1527, 1531, 1538, 1547, 1550, 1567,
-    1572, 1578, 1582, 1592, 1597, 1603, 1612, 1615, 1619, 1627, 1633, 1640, 1649, 1652, 1655, 1658,
-    1670, 1674, 1677, 1684, 1700, 1708, 1723, 1737, 1748, 1761, 1767, 1774, 1784, 1787, 1793, 1801,
-    1814, 1819, 1822, 1834, 1840, 1843, 1851, 1856, 1861, 1870, 1875, 1880, 1889, 1896, 1905, 1913,
-    1916, 1920, 1928, 1934, 1937, 1942, 1949, 1951, 1954, 1961, 1968, 1976, 1988, 1991, 1995, 1999,
-    2009, 2021, 2027, 2035, 2044, 2052, 2057, 2066, 2075, 2083, 2096, 2101, 2106, 2112, 2117, 2123,
-    2128, 2140, 2146, 2152, 2158, 2175, 2186, 2195, 2201, 2204, 2208, 2212, 2222, 2230, 2235, 2242,
-    2251, 2256, 2264, 2267, 2270, 2272, 2285, 2297, 2304, 2307, 2310, 2314, 2324, 2332, 2337, 2347,
-    2350, 2355, 2365, 2373, 2379, 2382, 2392, 2396, 2398, 2403, 2409, 2423, 2427, 2444, 2454, 2470,
-    2477, 2484, 2496, 2500, 2503, 2506, 2510, 2515, 2518, 2527, 2530, 2536, 2547, 2555, 2559, 2575,
-    2579, 2584, 2592, 2595, 2599, 2603, 2607, 2617, 2627, 2637, 2647, 2649, 2652, 2660, 2664, 2669,
-    2675, 2680, 2690, 2699, 2706, 2711, 2715, 2722, 2729, 2736, 2745, 2754, 2760, 2768, 2778, 2783,
-    2789, 2797, 2807, 2819, 2824, 2837, 2846, 2857, 2867, 2875, 2883, 2885, 2893, 2899, 2905, 2914,
-    2921, 2926, 2934, 2949, 2963, 2974, 2985, 2994, 3007, 3012, 3018, 3020, 3028, 3037, 3040, 3043,
-    3046, 3049, 3058, 3070, 3080, 3085, 3088, 3096, 3101, 3108, 3124, 3137, 3141, 3144, 3148, 3152,
-    3158, 3170, 3173, 3181, 3187, 3194, 3198, 3203, 3206, 3214, 3219, 3228, 3235, 3249, 3252, 3257,
-    3262, 3268, 3275, 3280, 3284, 3288, 3303, 3309, 3313, 3319, 3327, 3332, 3341, 3349, 3353, 3359,
-    3368, 3371, 3378, 3396, 3400, 3408, 3418, 3428, 3432, 3437, 3440, 3443, 3445, 3449, 3452, 3467,
-    3476, 3488, 3495, 3499, 3506, 3515, 3524, 3530, 3542, 3548, 3554, 3559, 3562, 3578, 3592, 3601,
-    3612, 3620, 3627, 3638, 3649, 3653, 3657, 3662, 3666, 3675, 3685, 3690, 3697, 3703, 3716, 3726,
-    3733, 3738, 3747, 3755, 3769, 3775, 3780, 3790, 3802, 3809, 3819, 3832, 3839, 3843, 3849, 3857,
-    3863, 3869, 3873, 3880, 3892, 3897, 3901, 3906, 3913, 3918, 3923, 3932, 3935, 3939, 3942, 3951,
-    3960, 3973, 3977, 3986, 3992, 4002, 4005, 4013, 4021, 4030, 4033, 4042, 4058, 4071, 4078, 4085,
-    4092, 4097, 4100, 4104, 4106, 4110, 4118, 4125, 4129, 4141, 4145, 4149, 4157, 4163, 4167, 4172,
-    4182, 4185, 4191, 4193, 4201, 4215, 4226, 4235, 4243, 4247, 4255, 4266, 4272, 4280, 4285, 4287,
-    4290, 4298, 4304, 4307, 4313, 4316, 4320, 4331, 4346, 4361, 4372, 4380, 4385, 4393, 4402, 4412,
-    4420, 4426, 4443, 4454, 4465, 4475, 4481, 4489, 4496, 4505, 4515, 4520, 4531, 4537, 4550, 4554,
-    4559, 4562, 4572, 4588, 4596, 4604, 4614, 4631, 4646, 4655, 4669, 4696, 4721, 4739, 4748, 4753,
-    4757, 4761, 4765, 4771, 4781, 4797, 4803, 4807, 4826, 4831, 4841, 4846, 4856, 4860, 4863, 4868,
-    4873, 4882, 4890, 4898, 4903, 4905, 4909, 4912, 4918, 4930, 4934, 4938, 4949, 4958, 4969, 4975,
-    4980, 4985, 4997, 5005, 5008, 5013, 5020, 5026, 5035, 5041, 5048, 5055, 5063, 5070, 5081, 5088,
-    5095, 5104, 5109, 5117, 5120, 5127, 5130, 5140, 5146, 5156, 5159, 5167, 5171, 5176, 5179, 5183,
-    5195, 5204, 5209, 5214, 5224, 5230, 5234, 5239, 5244, 5249, 5252, 5255, 5260, 5266, 5271, 5275,
-    5278, 5283, 5286, 5290, 5293, 5297, 5311, 5329, 5354, 5367, 5384, 5408, 5417, 5425, 5430, 5438,
-    5451, 5460, 5466, 5474, 5485, 5500, 5515, 5529, 5532, 5539, 5546, 5553, 5558, 5567, 5577, 5583,
-    5594, 5600, 5609, 5616, 5624, 5633, 5646, 5658, 5663, 5671, 5681, 5689, 5700, 5707, 5714, 5721,
-    5724, 5728, 5731, 5735, 5748, 5753, 5755, 5758, 5773, 5776, 5783, 5785, 5798, 5801, 5804, 5808,
-    5815, 5820, 5822, 5829, 5833, 5837, 5841, 5850, 5854, 5865, 5876, 5882, 5895, 5901, 5911, 5915,
-    5924, 5926, 5929, 5937, 5944, 5950, 5954, 5960, 5971, 5977, 5983, 5993, 6000, 6007, 6014, 6020,
-    6027, 6035, 6041, 6044, 6048, 6055, 6058, 6063, 6067, 6073, 6079, 6085, 6097, 6108, 6117, 6123,
-    6129, 6137, 6148, 6153, 6161, 6168, 6172, 6185, 6188, 6193, 6197, 6201, 6206, 6212, 6216, 6221,
-    6230, 6236, 6239, 6245, 6252, 6260, 6266, 6272, 6279, 6289, 6294, 6300, 6316, 6332, 6353, 6368,
-    6377, 6393, 6402, 6407, 6414, 6419, 6428, 6436, 6445, 6451, 6455, 6458, 6480, 6503, 6508, 6517,
-    6530, 6535, 6544, 6550, 6555, 6560, 6566, 6570, 6577, 6587, 6596, 6602, 6611, 6626, 6640, 6655,
-    6663, 6668, 6677, 6685, 6695, 6705, 6713, 6722, 6732, 6741, 6753, 6761, 6775, 6782, 6788, 6794,
-    6807, 6812, 6818, 6821, 6827, 6830, 6836, 6846, 6854, 6857, 6860, 6867, 6873, 6880, 6888, 6892,
-    6896, 6907, 6922, 6937, 6944, 6953, 6963, 6970, 6975, 6986, 6994, 6999, 7007, 7010, 7021, 7028,
-    7030, 7038, 7053, 7072, 7098, 7112, 7130, 7155, 7158, 7165, 7174, 7181, 7186, 7191, 7200, 7209,
-    7213, 7218, 7237, 7244, 7251, 7254, 7258, 7262, 7266, 7269, 7273, 7286, 7292, 7296, 7302, 7315,
-    7318, 7321, 7323, 7326, 7329, 7332, 7335, 7345, 7355, 7364, 7377, 7386, 7390, 7395, 7399, 7406,
-    7411, 7417, 7425, 7427, 7432, 7435, 7445, 7451, 7459, 7463, 7471, 7480, 7483, 7487, 7492, 7497,
-    7505, 7509, 7511, 7515, 7522, 7527, 7536, 7539, 7543, 7546, 7553, 7559, 7568, 7574, 7581, 7585,
-    7592, 7600, 7608, 7611, 7618, 7624, 7627, 7632, 7641, 7646, 7654, 7660, 7670, 7681, 7704, 7715,
-    7726, 7739, 7758, 7766, 7777, 7781, 7791, 7795, 7801, 7809, 7814, 7820, 7823, 7829, 7835, 7838,
-    7845, 7849, 7855, 7860, 7874, 7878, 7880, 7890, 7894, 7898, 7906, 7915, 7921, 7931, 7936, 7950,
-    7965, 7984, 8010, 8024, 8042, 8067, 8076, 8088, 8096, 8099, 8103, 8107, 8108, 8122, 8128, 8133,
-    8138, 8141, 8147, 8165, 8171, 8179, 8180, 8183, 8187, 8191,
-];
+    1\x001.2\x0016550a\x002\x002.0\x003\x00802.1Qbg\x00802.1Qbh\x00aarch64\x00abort\x00\
+    absolute\x00ac97\x00accel2d\x00accel3d\x00acceleration\x00access\x00accessmode\x00acpi\x00\
+    action\x00active-commit\x00active_pcr_banks\x00actual\x00adapter\x00address\x00adjustment\x00\
+    aes\x00aio\x00alias\x00alignment_faults\x00alignsize\x00all\x00allocation\x00allow\x00\
+    allow-exclusive\x00alpha\x00alsa\x00alt-alt\x00always\x00am53c974\x00anonymous\x00any\x00\
+    apic\x00append\x00appid\x00arch\x00armv6l\x00armv7l\x00armvtimer\x00arts\x00asset\x00\
+    associativity\x00ats\x00audio\x00audit_control\x00audit_write\x00auth\x00auto\x00auto_glz\x00\
+    auto_lz\x00autodeflate\x00autoport\x00average\x00avic\x00aw_bits\x00backend\x00\
+    backenddomain\x00backingStore\x00bandwidth\x00bar\x00base\x00baseBoard\x00baselabel\x00\
+    basis\x00batch\x00bhyve\x00binary\x00bind\x00bios\x00bits\x00blkiotune\x00block\x00\
+    block_suspend\x00blockio\x00bochs\x00boot\x00bootloader\x00bootloader_args\x00bootmenu\x00\
+    both\x00branch_instructions\x00branch_misses\x00bridge\x00broken\x00bufferCount\x00\
+    bufferLength\x00builtin\x00burst\x00bus\x00busNr\x00bus_cycles\x00buslogic\x00bytes\x00\
+    cache\x00cache_misses\x00cache_references\x00cachetune\x00caching_mode\x00capabilities\x00\
+    catchup\x00cbitpos\x00ccf-assist\x00ccid\x00ccw\x00cdrom\x00cell\x00cellid\x00ceph\x00\
+    certificate\x00cfpc\x00channel\x00channels\x00char\x00chassis\x00chassisNr\x00check\x00\
+    chown\x00chroot\x00cid\x00cipher\x00cirrus\x00class\x00classID\x00client\x00clientName\x00\
+    clipboard\x00clock\x00cloop\x00closed\x00cmd_per_lun\x00cmdline\x00cmt\x00coalesce\x00code\x00\
+    codec\x00compression\x00config\x00connect\x00connectPorts\x00connected\x00connectionid\x00\
+    console\x00context_switches\x00controller\x00cookie\x00cookies\x00copy\x00copy_on_read\x00\
+    copypaste\x00coreaudio\x00cores\x00count\x00cow\x00cpu\x00cpu_clock\x00cpu_cycles\x00\
+    cpu_migrations\x00cpus\x00cpuset\x00cputune\x00cris\x00cssid\x00csum\x00ctrl-ctrl\x00\
+    ctrl-scrolllock\x00current\x00currentMemory\x00cursor\x00custom\x00cyls\x00dac_override\x00\
+    dac_read_search\x00data\x00database\x00date\x00dbus\x00dc390\x00dea\x00default\x00\
+    defaultMode\x00defaultiothread\x00delay\x00deny\x00description\x00desktop\x00detect_zeroes\x00\
+    dev\x00device\x00devices\x00devno\x00dhCert\x00diag288\x00dies\x00dimm\x00dir\x00direct\x00\
+    directsync\x00dirty-ring\x00disable\x00disabled\x00discard\x00disconnect\x00disconnected\x00\
+    disk\x00display\x00distances\x00dmg\x00dmi-to-pci-bridge\x00dmode\x00domain\x00down\x00\
+    downscript\x00drive\x00driver\x00dspPolicy\x00dtb\x00dump\x00dumpCore\x00duplex\x00dynamic\x00\
+    e820_host\x00ecn\x00efi\x00egd\x00egl-headless\x00ehci\x00eim\x00emulate\x00\
+    emulation_faults\x00emulator\x00emulator_period\x00emulator_quota\x00emulatorpin\x00\
+    emulatorsched\x00enable\x00enabled\x00encryption\x00end\x00engine\x00enospace\x00\
+    enrolled-keys\x00entry\x00eoi\x00error_policy\x00es1370\x00esd\x00ethernet\x00evdev\x00\
+    event\x00event_idx\x00evmcs\x00exact\x00exactName\x00exclude\x00exclusive\x00external\x00\
+    f32\x00fail\x00fallback\x00family\x00fat\x00fault\x00fc_host\x00fd\x00fdc\x00fdgroup\x00\
+    feature\x00features\x00fibrechannel\x00fid\x00fifo\x00file\x00filesystem\x00filetransfer\x00\
+    filter\x00filtered\x00filterref\x00firmware\x00fixed\x00fixed-ccd\x00fixed-ibs\x00fixed-na\x00\
+    fixedSettings\x00flock\x00floor\x00floppy\x00fmode\x00forbid\x00force\x00force-shared\x00\
+    format\x00fowner\x00frames\x00freePageReporting\x00frequencies\x00frequency\x00fsetid\x00\
+    ftp\x00ftps\x00full\x00fullscreen\x00function\x00fwcfg\x00gateway\x00generated\x00genid\x00\
+    geometry\x00gic\x00gid\x00gl\x00global_period\x00global_quota\x00gluster\x00glz\x00gop\x00\
+    grab\x00grabToggle\x00graphics\x00group\x00group_name\x00gso\x00guest\x00guestReset\x00\
+    guestfwd\x00handle\x00hap\x00hard_limit\x00hash\x00hd\x00heads\x00hidden\x00hint-dedicated\x00\
+    host\x00host-certificates\x00host-model\x00host-passthrough\x00hostdev\x00hotplug\x00\
+    hotpluggable\x00hpet\x00hpt\x00htm\x00http\x00https\x00hub\x00hugepages\x00hvf\x00hyperv\x00\
+    hypervclock\x00i6300esb\x00i686\x00i82801b11-bridge\x00ia64\x00ib700\x00ibmvscsi\x00ibs\x00\
+    ich6\x00ich7\x00ich9\x00ich9-ehci1\x00ich9-uhci1\x00ich9-uhci2\x00ich9-uhci3\x00id\x00ide\x00\
+    identity\x00idle\x00idmap\x00ignore\x00image\x00imagelabel\x00immediate\x00inbound\x00\
+    index\x00init\x00initarg\x00initdir\x00initenv\x00initgroup\x00initiator\x00initrd\x00\
+    inituser\x00inject-nmi\x00input\x00inputs\x00insecure\x00instanceid\x00instructions\x00\
+    intel\x00interconnects\x00interface\x00interfaceid\x00interleave\x00internal\x00intremap\x00\
+    io\x00io_uring\x00ioapic\x00iobase\x00ioeventfd\x00ioh3420\x00iommu\x00iothread\x00\
+    iothread_period\x00iothread_quota\x00iothreadids\x00iothreadpin\x00iothreads\x00\
+    iothreadsched\x00iotlb\x00iotune\x00ip\x00ipc_lock\x00ipc_owner\x00ipi\x00iqn\x00irq\x00\
+    isa\x00isa-debug\x00isa-debugcon\x00isa-serial\x00iscsi\x00iso\x00isolated\x00ivgen\x00\
+    ivshmem\x00ivshmem-doorbell\x00ivshmem-plain\x00jack\x00job\x00jpeg\x00keep\x00kernel\x00\
+    kernelHashes\x00key\x00keyboard\x00keymap\x00keywrap\x00kill\x00kqemu\x00kvm\x00kvmclock\x00\
+    label\x00labelskip\x00latency\x00launchSecurity\x00lba\x00lease\x00level\x00librbd\x00\
+    libvirt\x00limit\x00line\x00link\x00linux_immutable\x00listen\x00lm32\x00loader\x00\
+    loadparm\x00local\x00localtime\x00location\x00lock\x00locked\x00lockspace\x00log\x00\
+    logFile\x00logical_block_size\x00loop\x00lsilogic\x00lsisas1068\x00lsisas1078\x00luks\x00\
+    luks2\x00lun\x00lxc\x00lz\x00m68k\x00mac\x00macTableManager\x00mac_admin\x00mac_override\x00\
+    machine\x00main\x00managed\x00managerid\x00mandatory\x00manual\x00manufacturer\x00mapped\x00\
+    master\x00match\x00max\x00maxEventChannels\x00maxGrantFrames\x00maxMemory\x00max_sectors\x00\
+    max_size\x00maximum\x00maxpagesize\x00maxphysaddr\x00mbml\x00mbmt\x00mcast\x00mdev\x00\
+    memAccess\x00memballoon\x00memfd\x00memnode\x00memory\x00memoryBacking\x00memorytune\x00\
+    memtune\x00merge\x00meta-meta\x00metadata\x00metadata_cache\x00metric\x00micro\x00\
+    microblaze\x00microblazeel\x00midonet\x00migratable\x00min_guarantee\x00minimum\x00mips\x00\
+    mips64\x00mips64el\x00mipsel\x00mirror\x00misc\x00missing\x00mixingEngine\x00mknod\x00mode\x00\
+    model\x00monitor\x00mount\x00mouse\x00mrg_rxbuf\x00msi\x00msrs\x00mtu\x00multiUser\x00\
+    multidevs\x00multifunction\x00name\x00namespace\x00native\x00nativeMode\x00nbd\x00ncr53c90\x00\
+    nec-xhci\x00nested-hv\x00net\x00net_admin\x00net_bind_service\x00net_broadcast\x00net_raw\x00\
+    netmask\x00network\x00never\x00nfs\x00nmdm\x00no\x00node\x00nodemask\x00nodeset\x00none\x00\
+    nosharepages\x00null\x00numa\x00numatune\x00nvdimm\x00nvme\x00nvram\x00oemStrings\x00off\x00\
+    offset\x00on\x00on_crash\x00on_lockfailure\x00on_poweroff\x00on_reboot\x00ondemand\x00open\x00\
+    openrisc\x00openvswitch\x00openvz\x00optional\x00order\x00os\x00oss\x00outbound\x00output\x00\
+    p2p\x00packed\x00pae\x00page\x00page_faults\x00page_faults_maj\x00page_faults_min\x00\
+    page_per_vq\x00pagesize\x00panic\x00parallel\x00parameter\x00parameters\x00paravirt\x00\
+    parent\x00parent_fabric_wwn\x00parent_wwnn\x00parent_wwpn\x00parentaddr\x00parisc\x00\
+    parisc64\x00partial\x00partition\x00passphrase\x00passt\x00passthrough\x00passwd\x00\
+    passwdValidTo\x00path\x00pause\x00pci\x00pci-bridge\x00pci-expander-bus\x00pci-ohci\x00\
+    pci-root\x00pci-serial\x00pcie-expander-bus\x00pcie-pci-bridge\x00pcie-root\x00\
+    pcie-root-port\x00pcie-switch-downstream-port\x00pcie-switch-upstream-port\x00\
+    pcie-to-pci-bridge\x00pcihole64\x00pcspk\x00peak\x00peer\x00perf\x00period\x00persistent\x00\
+    persistent_state\x00pflash\x00phyp\x00physical_block_size\x00piix3\x00piix3-uhci\x00piix4\x00\
+    piix4-uhci\x00pipe\x00pit\x00pivot\x00pl011\x00placement\x00platform\x00playback\x00ploop\x00\
+    pm\x00pmem\x00pmu\x00policy\x00poll-control\x00pool\x00port\x00portForward\x00portgroup\x00\
+    portgroupid\x00portid\x00ports\x00posix\x00powerControl\x00poweroff\x00ppc\x00ppc64\x00\
+    ppc64le\x00ppcemb\x00preferred\x00prefix\x00present\x00primary\x00priority\x00private\x00\
+    privateData\x00privnet\x00product\x00profileid\x00proto\x00protocol\x00ps2\x00pseries\x00\
+    pty\x00pulseaudio\x00pv-ipi\x00pvspinlock\x00pxb\x00pxb-pcie\x00qcow\x00qcow2\x00qed\x00\
+    qemu\x00qemu-vdagent\x00qemu-xhci\x00query\x00queue\x00queue_size\x00queues\x00quic\x00\
+    quota\x00qusb1\x00qusb2\x00qxl\x00ram\x00ramfb\x00random\x00range\x00rate\x00raw\x00rawio\x00\
+    rbd\x00rdma\x00rdp\x00read\x00read_bytes_sec\x00read_bytes_sec_max\x00\
+    read_bytes_sec_max_length\x00read_iops_sec\x00read_iops_sec_max\x00\
+    read_iops_sec_max_length\x00readahead\x00readonly\x00ready\x00realtime\x00rebootTimeout\x00\
+    reconnect\x00record\x00redirdev\x00redirfilter\x00reducedPhysBits\x00reenlightenment\x00\
+    ref_cpu_cycles\x00reg\x00relabel\x00relaxed\x00release\x00remap\x00removable\x00rendernode\x00\
+    repeat\x00replaceUser\x00report\x00requested\x00require\x00required\x00requisite\x00\
+    rerror_policy\x00reservations\x00reset\x00resizing\x00resolution\x00resource\x00\
+    restrictive\x00retries\x00riscv32\x00riscv64\x00rng\x00role\x00rom\x00root\x00\
+    rotation_rate\x00route\x00rr\x00rss\x00rss_hash_report\x00rtc\x00runtime\x00rx\x00\
+    rx_queue_size\x00s16\x00s32\x00s390\x00s390-pv\x00s390x\x00s8\x00sandbox\x00sata\x00sb16\x00\
+    sbbc\x00scheduler\x00sclp\x00sclp-serial\x00sclpconsole\x00sclplm\x00sclplmconsole\x00\
+    script\x00scrolllock\x00scsi\x00scsi_host\x00sd\x00sdl\x00seclabel\x00seconds\x00secret\x00\
+    secs\x00secure\x00secure-boot\x00serial\x00server\x00serverName\x00service\x00session\x00\
+    setfcap\x00setgid\x00setpcap\x00settings\x00setuid\x00sev\x00sgio\x00sgx-epc\x00sh4\x00\
+    sh4eb\x00sha1\x00sha256\x00sha384\x00sha512\x00shareBacking\x00sharePolicy\x00shareable\x00\
+    shared\x00shares\x00sheepdog\x00shift-shift\x00shmem\x00shutdown\x00sibling\x00size\x00\
+    size_iops_sec\x00sku\x00slave\x00slew\x00slic\x00slice\x00slices\x00slot\x00slots\x00\
+    smartcard\x00smbios\x00smm\x00smmuv3\x00smpsafe\x00snapshot\x00sndbuf\x00socket\x00sockets\x00\
+    soft_limit\x00sound\x00source\x00space_hard_limit\x00space_soft_limit\x00\
+    spapr-pci-host-bridge\x00spapr-tpm-proxy\x00spapr-vio\x00spapr-vio-serial\x00spapr-vty\x00\
+    sparc\x00sparc64\x00spice\x00spiceport\x00spicevmc\x00spinlocks\x00squash\x00ssid\x00ssl\x00\
+    stalled_cycles_backend\x00stalled_cycles_frontend\x00start\x00startport\x00startupPolicy\x00\
+    state\x00stateless\x00static\x00stats\x00stdio\x00stimer\x00stop\x00storage\x00streamName\x00\
+    streaming\x00strict\x00subsystem\x00suspend-to-disk\x00suspend-to-mem\x00swap_hard_limit\x00\
+    switchid\x00synic\x00sys_admin\x00sys_boot\x00sys_chroot\x00sys_module\x00sys_nice\x00\
+    sys_pacct\x00sys_ptrace\x00sys_rawio\x00sys_resource\x00sys_time\x00sys_tty_config\x00\
+    sysinfo\x00syslog\x00system\x00system-serial\x00table\x00tablet\x00tag\x00tagged\x00tap\x00\
+    target\x00task_clock\x00tb-cache\x00tcg\x00tcp\x00teaming\x00telnet\x00telnets\x00template\x00\
+    test\x00tftp\x00thread_pool\x00thread_pool_max\x00thread_pool_min\x00threads\x00threshold\x00\
+    tickpolicy\x00timeout\x00timer\x00timerPeriod\x00timezone\x00title\x00tlbflush\x00tls\x00\
+    tlsHostname\x00tlsPort\x00to\x00topology\x00total_bytes_sec\x00total_bytes_sec_max\x00\
+    total_bytes_sec_max_length\x00total_iops_sec\x00total_iops_sec_max\x00\
+    total_iops_sec_max_length\x00tpm\x00tpm-crb\x00tpm-spapr\x00tpm-tis\x00track\x00trans\x00\
+    transient\x00transport\x00tray\x00trunk\x00trustGuestRxFilters\x00tryMMap\x00tryPoll\x00\
+    tsc\x00tseg\x00tso4\x00tso6\x00tty\x00tune\x00tx_queue_size\x00txmode\x00type\x00typeid\x00\
+    typeidversion\x00u16\x00u32\x00u8\x00udp\x00ufo\x00uid\x00uml\x00unassigned\x00unfiltered\x00\
+    unicore32\x00uninitialized\x00unique_id\x00unit\x00units\x00unix\x00unknown\x00unmap\x00\
+    unsafe\x00untagged\x00up\x00usage\x00usb\x00usb-serial\x00usbdev\x00usbredir\x00user\x00\
+    username\x00useserial\x00utc\x00uuid\x00value\x00vapic\x00variable\x00vbox\x00vc\x00vcpu\x00\
+    vcpupin\x00vcpus\x00vcpusched\x00vdi\x00vdpa\x00vds\x00vectors\x00vendor\x00vendor_id\x00\
+    verify\x00version\x00vfio\x00vfio-ap\x00vfio-ccw\x00vfio-pci\x00vga\x00vgaconf\x00vgamem\x00\
+    vhd\x00vhost\x00vhostuser\x00video\x00viridian\x00virtio\x00virtio-mem\x00virtio-mmio\x00\
+    virtio-non-transitional\x00virtio-pmem\x00virtio-scsi\x00virtio-serial\x00\
+    virtio-transitional\x00virtiofs\x00virtualport\x00vlan\x00vmcoreinfo\x00vmdk\x00vmport\x00\
+    vmpvscsi\x00vmvga\x00vmware\x00vnc\x00voices\x00volume\x00vpc\x00vpindex\x00vram\x00vram64\x00\
+    vsock\x00vt82c686b-uhci\x00vxhs\x00vz\x00wake_alarm\x00wall\x00warn\x00watchdog\x00\
+    websocket\x00weight\x00workaround\x00write\x00writeFiltering\x00write_bytes_sec\x00\
+    write_bytes_sec_max\x00write_bytes_sec_max_length\x00write_iops_sec\x00write_iops_sec_max\x00\
+    write_iops_sec_max_length\x00writeback\x00writethrough\x00wrpolicy\x00wwn\x00wwnn\x00wwpn\x00\
+    x\x00x3130-upstream\x00x86_64\x00xattr\x00xauth\x00xen\x00xenbus\x00xio3130-downstream\x00\
+    xtensa\x00xtensaeb\x00y\x00yes\x00zlib\x00zpci\x00";
 
 /// Length-prefixed lists shared by the rules: names (sorted), attributes as
 /// (name, value list or 65535) pairs, and required-attribute alternatives.

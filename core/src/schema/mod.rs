@@ -19,7 +19,7 @@ use crate::xml::{Element, Node};
 pub use generated::SCHEMA_VERSION;
 
 /// What one element allows: (parent, name, flags, children, attributes, alternatives).
-/// Indexes point into `NAME_END`; the last three are offsets of lists in `POOL`.
+/// The first two are name indexes; the last three are offsets of lists in `POOL`.
 pub(crate) struct Rule(u16, u16, u8, u16, u16, u16);
 
 const NONE: u16 = u16::MAX;
@@ -31,15 +31,18 @@ const TEXT: u8 = 4;
 const HINT_NAMES: usize = 8;
 
 fn name(i: u16) -> &'static str {
-    let i = usize::from(i);
-    let end = generated::NAME_END.get(i).copied().unwrap_or(0);
-    let start = match i.checked_sub(1) {
-        Some(p) => generated::NAME_END.get(p).copied().unwrap_or(end),
-        None => 0,
-    };
-    generated::NAME_TEXT
-        .get(usize::from(start)..usize::from(end))
-        .unwrap_or("")
+    names().get(usize::from(i)).copied().unwrap_or("")
+}
+
+/// The names, split out of the generated text on first use.
+fn names() -> &'static [&'static str] {
+    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut v: Vec<&'static str> = generated::NAME_TEXT.split('\0').collect();
+        // The text ends with a separator, which leaves one empty piece.
+        v.truncate(generated::NAME_COUNT);
+        v
+    })
 }
 
 /// Slots in [`name_index`]: a power of two, about four times the names, so that probes
@@ -64,7 +67,7 @@ fn name_index() -> &'static [u16] {
     INDEX.get_or_init(|| {
         let mut slots = vec![NONE; INDEX_SLOTS].into_boxed_slice();
         let mask = INDEX_SLOTS - 1;
-        for i in 0..generated::NAME_END.len() {
+        for i in 0..names().len() {
             let Ok(i) = u16::try_from(i) else { break };
             let mut at = name_hash(name(i)) & mask;
             // The table has more slots than names, so a free one is always found.
