@@ -21,8 +21,7 @@ use crate::state::{new_design, provide_studio, use_studio, View};
 #[component]
 pub fn App() -> impl IntoView {
     let studio = provide_studio();
-    // A memo: a keystroke that leaves the diagnostics as they were redraws none of the list.
-    let diagnostics = Memo::new(move |_| studio.report.with(|r| r.diagnostics.clone())).into();
+    let diagnostics = studio.diagnostics.into();
     let main = move || {
         match studio.view.get() {
         View::Design => view! {

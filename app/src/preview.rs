@@ -2,6 +2,7 @@
 //! core's tokens (never from HTML), with line numbers, a mark on every line that has a
 //! diagnostic, and a band over the element of the field that has focus.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use leptos::prelude::*;
@@ -34,8 +35,7 @@ pub const MAX_TOKENS_PER_LINE: usize = 2000;
 
 pub fn highlighted_lines(text: &str) -> Vec<Line> {
     // How often each line's text has come so far: repeated lines get distinct keys.
-    let mut seen = vmxml_core::values::FirstSeen::default();
-    let mut repeats: Vec<usize> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
     highlight::lines(text)
         .into_iter()
         .map(|tokens| {
@@ -52,21 +52,10 @@ pub fn highlighted_lines(text: &str) -> Vec<Line> {
             if ranges.len() > MAX_TOKENS_PER_LINE {
                 ranges = vec![(TokenKind::Text, 0, key.len() as u32)];
             }
-            let n = match seen.check(key.clone(), repeats.len()) {
-                Some(first) => match repeats.get_mut(first) {
-                    Some(count) => {
-                        *count += 1;
-                        *count
-                    }
-                    None => 0,
-                },
-                None => {
-                    repeats.push(1);
-                    1
-                }
-            };
+            let n = seen.entry(key.clone()).or_default();
+            *n += 1;
             key.push('\u{1}');
-            let _ = write!(key, "{n}");
+            let _ = write!(key, "{}", *n);
             Line {
                 key,
                 tokens: ranges,

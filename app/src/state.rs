@@ -28,6 +28,8 @@ pub struct Studio {
     pub view: RwSignal<View>,
     /// XML and located diagnostics of the design: derived, never stored twice.
     pub report: Memo<DesignReport>,
+    /// The report's diagnostics, as a memo: lists of them are redrawn only when they change.
+    pub diagnostics: Memo<Vec<vmxml_core::Diagnostic>>,
     /// Path of the field with focus, to highlight its element in the preview.
     pub focus: RwSignal<Option<String>>,
     pub notice: RwSignal<Option<Notice>>,
@@ -154,11 +156,13 @@ pub fn provide_studio() -> Studio {
     let restored = restore();
     let domain = RwSignal::new(restored.domain.unwrap_or_default());
     let report = Memo::new(move |_| domain.with(vmxml_core::design_report));
+    let diagnostics = Memo::new(move |_| report.with(|r| r.diagnostics.clone()));
     let studio = Studio {
         domain,
         page: RwSignal::new(restored.page),
         view: RwSignal::new(restored.view),
         report,
+        diagnostics,
         focus: RwSignal::new(None),
         notice: RwSignal::new(restored.notice),
         import_text: RwSignal::new(restored.import_text),

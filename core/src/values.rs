@@ -314,9 +314,6 @@ pub fn choice_hint(word: &str, candidates: &[&str]) -> String {
     }
 }
 
-/// Sorts `items` stably by `key`. vmxml's sorts all go through this one instantiation of the
-/// standard sort, on (key, position) pairs: each `sort_by_key` would otherwise add its own
-/// copy of the sorting code to the wasm.
 /// The first holder of each key: a target name, a boot order, an address. Every such
 /// rule in core uses this one map type (string keys), so the wasm carries one hash map
 /// rather than one per key type.
@@ -346,6 +343,8 @@ impl FirstSeen {
     }
 }
 
+/// Sorts `items` stably by `key`, through [`stable_order`]: each `sort_by_key` would
+/// otherwise add its own copy of the sorting code to the wasm.
 pub fn sort_stably_by<T>(items: &mut Vec<T>, key: impl Fn(&T) -> u128) {
     let keys: Vec<u128> = items.iter().map(key).collect();
     let order = stable_order(keys.len(), &|a, b| keys.get(a).cmp(&keys.get(b)));

@@ -58,8 +58,8 @@ fn page_counts() -> Memo<Vec<(usize, usize)>> {
     let studio = use_studio();
     Memo::new(move |_| {
         let mut counts = vec![(0, 0); Page::ALL.len()];
-        studio.report.with(|r| {
-            for d in &r.diagnostics {
+        studio.diagnostics.with(|ds| {
+            for d in ds {
                 let page = Page::for_path(&d.path);
                 let Some(c) = Page::ALL
                     .iter()

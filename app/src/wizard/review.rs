@@ -12,13 +12,13 @@ pub fn Review() -> impl IntoView {
     let studio = use_studio();
     let count = move |s: Severity| {
         studio
-            .report
-            .with(|r| r.diagnostics.iter().filter(|d| d.severity == s).count())
+            .diagnostics
+            .with(|ds| ds.iter().filter(|d| d.severity == s).count())
     };
     let errors = Memo::new(move |_| count(Severity::Error));
     let warnings = Memo::new(move |_| count(Severity::Warning));
     let name = move || studio.domain.with(file_name);
-    let diagnostics = Memo::new(move |_| studio.report.with(|r| r.diagnostics.clone())).into();
+    let diagnostics = studio.diagnostics.into();
     view! {
         <ul class="checklist" data-testid="checklist">
             <li class="checklist__item" class=("checklist__item--ok", move || errors.get() == 0) class=("checklist__item--bad", move || errors.get() > 0)>

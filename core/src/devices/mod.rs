@@ -390,12 +390,12 @@ pub(crate) fn unknown_value(
     );
 }
 
-/// Whether libvirt's QEMU driver runs this domain: its own checks apply on top of the schema.
 /// The path of the `i`-th device of a validation list ("" past its end).
 pub(crate) fn path_of<'a>(devices: &'a [(&Device, String)], i: usize) -> &'a str {
     devices.get(i).map_or("", |(_, p)| p.as_str())
 }
 
+/// Whether libvirt's QEMU driver runs this domain: its own checks apply on top of the schema.
 pub(crate) fn runs_on_qemu(cx: &Context) -> bool {
     matches!(
         cx.domain.domain_type,
@@ -439,16 +439,14 @@ fn validate_guest_pci_addresses(
         ];
         let what = format!("{:04x}:{:02x}:{:02x}.{:x}", at[0], at[1], at[2], at[3]);
         if let Some(first) = seen.check(what.clone(), i) {
-            {
-                let first = path_of(devices, first);
-                let message = format!("guest PCI address {what} is already used by {first}");
-                let hint = "give each device its own slot, or remove <address> and let libvirt assign one; QEMU's driver refuses the definition (\"Attempted double use of PCI Address\")";
-                let apath = format!("{path}/address");
-                if runs_on_qemu(cx) {
-                    diags.error("E-PCI-ADDRESS-DUPLICATE", apath, message, hint);
-                } else {
-                    diags.warning("W-PCI-ADDRESS-DUPLICATE", apath, message, hint);
-                }
+            let first = path_of(devices, first);
+            let message = format!("guest PCI address {what} is already used by {first}");
+            let hint = "give each device its own slot, or remove <address> and let libvirt assign one; QEMU's driver refuses the definition (\"Attempted double use of PCI Address\")";
+            let apath = format!("{path}/address");
+            if runs_on_qemu(cx) {
+                diags.error("E-PCI-ADDRESS-DUPLICATE", apath, message, hint);
+            } else {
+                diags.warning("W-PCI-ADDRESS-DUPLICATE", apath, message, hint);
             }
         }
     }

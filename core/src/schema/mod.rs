@@ -10,7 +10,6 @@
 #[rustfmt::skip]
 mod generated;
 
-
 use crate::diagnostic::{Diagnostics, Severity};
 use crate::node::{push_step, sibling_numbers};
 use crate::values::{did_you_mean, FirstSeen};
