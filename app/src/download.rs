@@ -6,13 +6,17 @@ use wasm_bindgen::JsCast;
 
 use crate::state::Studio;
 
-/// `<name>.xml`, with characters that file systems refuse replaced.
+/// `<name>.xml`, with characters that file systems refuse replaced. Letters beyond ASCII are
+/// kept as they are (a plain test, not Unicode's tables, which would cost kilobytes of wasm).
 pub fn file_name(domain: &Domain) -> String {
     let name = domain.name.as_deref().unwrap_or("").trim();
     let safe: String = name
         .chars()
         .map(|c| {
-            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+            if c.is_ascii_alphanumeric()
+                || matches!(c, '-' | '_' | '.')
+                || (!c.is_ascii() && !c.is_whitespace())
+            {
                 c
             } else {
                 '_'
@@ -88,6 +92,8 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(file_name(&d), "web_01__x_.xml");
+        d.name = Some("Über\u{a0}vm".into());
+        assert_eq!(file_name(&d), "Über_vm.xml");
         d.name = None;
         assert_eq!(file_name(&d), "domain.xml");
         d.name = Some("..".into());

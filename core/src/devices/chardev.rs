@@ -832,7 +832,7 @@ pub fn check_char_source(
     let first_attr = |name: &str| first.and_then(|(s, _)| s.attr(name));
     let missing = |diags: &mut Diagnostics, attr: &str, what: &str, example: &str| {
         diags.error(
-            &format!("E-CHARDEV-SOURCE-{}-MISSING", attr.to_uppercase()),
+            &format!("E-CHARDEV-SOURCE-{}-MISSING", attr.to_ascii_uppercase()),
             format!("{first_path}/@{attr}"),
             format!("a {char_type} char device needs {what}, and its <source> has no {attr}"),
             format!("write <source {example}/>"),
