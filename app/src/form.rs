@@ -1,9 +1,13 @@
-//! Forms as data. A field is a label, help, the libvirt version, a path, a control, and two
-//! plain functions that read and write its value as text. One renderer draws every field and
-//! one card every device, so a new setting adds a table row, not another copy of view code
+//! Forms as data. A field is a label, help, the libvirt version, a path, and a control. Its
+//! value is read from the XML vmxml writes at that path and set through core's
+//! `set_value_at`, which changes the XML and reads it back: most fields need no code of their
+//! own. Those whose meaning is more than one value (a type that reshapes its element, a
+//! default filled in) bring two plain functions. One renderer draws every field and one card
+//! every device, so a new setting adds a table row, not another copy of view code
 //! (monomorphised view code is most of the wasm's size).
 
 use leptos::prelude::*;
+use vmxml_core::edit::names_attribute;
 use vmxml_core::Domain;
 
 use crate::fields::{
@@ -29,8 +33,12 @@ pub enum Control {
     Service,
     /// One of (value, label); `""` is "not set".
     Select(&'static [(&'static str, &'static str)]),
-    /// A flag: set is `Some("yes")`, unset `None`.
+    /// A flag: an attribute that is `yes` when set, or an element that is there or not
+    /// (`<readonly/>`).
     Check,
+    /// An on/off switch: an attribute that is `on` when set, or an element with
+    /// `state='on'` (`<relaxed state='on'/>`); off removes it.
+    Switch,
     /// Text with a button that fills in a fresh value: (placeholder, button, generator).
     Generate(&'static str, &'static str, fn() -> String),
 }
@@ -47,8 +55,9 @@ pub struct Field {
     pub label: &'static str,
     pub at: At,
     pub control: Control,
-    pub get: Read,
-    pub set: Write,
+    /// How to read and write the value, when the path alone does not say.
+    pub get: Option<Read>,
+    pub set: Option<Write>,
     pub help: &'static str,
     pub since: &'static str,
     /// Shown only while this holds (fields a type does not use); `None`: always.
@@ -60,8 +69,8 @@ pub const FIELD: Field = Field {
     label: "",
     at: At::Rel(""),
     control: Control::Text(""),
-    get: |_, _| None,
-    set: |_, _, _| {},
+    get: None,
+    set: None,
     help: "",
     since: "",
     show: None,
@@ -89,8 +98,15 @@ pub fn field(f: &'static Field, base: Signal<String>, n: usize) -> AnyView {
             format!("{}{rest}", base.get())
         }),
     };
-    let text = Signal::derive(move || studio.domain.with(|d| (f.get)(d, n)).unwrap_or_default());
-    let set = move |v: Option<String>| studio.edit(|d| (f.set)(d, n, v));
+    let value = Signal::derive(move || match f.get {
+        Some(get) => studio.domain.with(|d| get(d, n)),
+        None => path.with(|p| studio.report.with(|r| r.value_at(&switch_path(f, p)))),
+    });
+    let text = Signal::derive(move || value.get().unwrap_or_default());
+    let set = move |v: Option<String>| {
+        let base = base.get_untracked();
+        studio.edit(|d| set_field(f, d, &base, n, v))
+    };
     let on_text = Callback::new(move |v: String| set((!v.is_empty()).then_some(v)));
     let (label, help, since) = (f.label, f.help, f.since);
     match f.control {
@@ -127,17 +143,50 @@ pub fn field(f: &'static Field, base: Signal<String>, n: usize) -> AnyView {
             <SelectField label path options=options.to_vec() value=text on_change=on_text help since />
         }
         .into_any(),
-        Control::Check => view! {
+        Control::Check | Control::Switch => view! {
             <CheckField
                 label
                 path
-                value=Signal::derive(move || studio.domain.with(|d| (f.get)(d, n).is_some()))
+                value=Signal::derive(move || value.with(|v| match (f.control, v) {
+                    (Control::Switch, v) => v.as_deref() == Some("on"),
+                    (_, v) => v.is_some(),
+                }))
                 on_change=Callback::new(move |on: bool| set(on.then(|| "yes".to_string())))
                 help
                 since
             />
         }
         .into_any(),
+    }
+}
+
+/// Where a switch keeps its value: the path itself, or `@state` of the element it names.
+fn switch_path(f: &Field, path: &str) -> String {
+    match f.control {
+        Control::Switch if !names_attribute(path) => format!("{path}/@state"),
+        _ => path.to_string(),
+    }
+}
+
+/// Sets a field's value: with its own function, or by its path under `base` (the card's
+/// path, empty for the domain's fields); `n` is the index its functions see.
+pub fn set_field(f: &Field, d: &mut Domain, base: &str, n: usize, v: Option<String>) {
+    match f.set {
+        Some(set) => set(d, n, v),
+        None => {
+            let path = format!("{base}{}", suffix(f, d, n));
+            set_by_path(d, f, &path, v)
+        }
+    }
+}
+
+/// Sets a field's value by its path; a flag or switch that is turned off is removed.
+fn set_by_path(d: &mut Domain, f: &Field, path: &str, v: Option<String>) {
+    match (f.control, v) {
+        (Control::Check | Control::Switch, None) => d.remove_at(path),
+        (Control::Check, Some(_)) if !names_attribute(path) => d.set_value_at(path, Some("")),
+        (Control::Switch, Some(_)) => d.set_value_at(&switch_path(f, path), Some("on")),
+        (_, v) => d.set_value_at(path, v.as_deref()),
     }
 }
 

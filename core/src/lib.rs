@@ -15,6 +15,7 @@ pub mod clock;
 pub mod cpu;
 pub mod devices;
 pub mod domain;
+pub mod edit;
 pub mod features;
 pub mod highlight;
 pub mod lifecycle;
@@ -187,6 +188,14 @@ impl DesignReport {
     /// The lines of the element a path names (or of its nearest existing ancestor).
     pub fn element_lines(&self, path: &str) -> Option<(u32, u32)> {
         element_lines(self.doc.as_ref()?, path)
+    }
+
+    /// The value at a path from `/domain` in the written document (see [`edit`]).
+    pub fn value_at(&self, path: &str) -> Option<String> {
+        self.doc
+            .as_ref()?
+            .root
+            .value_at(path.strip_prefix("/domain")?)
     }
 }
 

@@ -468,8 +468,8 @@ const CONSOLE_TARGETS: [(&str, &str); 9] = [
 const PATH: Field = Field {
     at: At::Rel("/source/@path"),
     since: "≤ 0.4.5",
-    get: |d, n| char_at(d, n).and_then(source_path),
-    set: |d, n, v| edit(d, n, |c| set_source_path(c, v)),
+    get: Some(|d, n| char_at(d, n).and_then(source_path)),
+    set: Some(|d, n, v| edit(d, n, |c| set_source_path(c, v))),
     ..FIELD
 };
 
@@ -478,29 +478,27 @@ const MODE: Field = Field {
     since: "≤ 0.4.5",
     at: At::Rel("/source/@mode"),
     control: Control::Select(&MODES),
-    get: |d, n| char_at(d, n).and_then(mode_of),
-    set: |d, n, v| edit(d, n, |c| set_mode(c, v)),
+    get: Some(|d, n| char_at(d, n).and_then(mode_of)),
+    set: Some(|d, n, v| edit(d, n, |c| set_mode(c, v))),
     ..FIELD
 };
 
 const TARGET_TYPE: Field = Field {
     label: "Target type",
     at: At::Rel("/target/@type"),
-    get: |d, n| char_at(d, n)?.target_type.clone(),
-    set: |d, n, v| edit(d, n, |c| c.target_type = v),
     ..FIELD
 };
 
-static FIELDS: [Field; 22] = [
+pub(crate) static FIELDS: [Field; 22] = [
     Field {
         label: "Type",
         at: At::Rel("/@type"),
         control: Control::Select(&TYPES),
-        get: |d, n| char_at(d, n).map(|c| c.source.type_name().to_string()),
-        set: |d, n, v| {
+        get: Some(|d, n| char_at(d, n).map(|c| c.source.type_name().to_string())),
+        set: Some(|d, n, v| {
             let (name, k) = slot(n);
             set_char_type(d, name, k, v.as_deref().unwrap_or("pty"))
-        },
+        }),
         help: "Where the device's data goes on the host.",
         since: "≤ 0.4.5",
         show: Some(|d, n| slot(n).0 != "channel" && char_at(d, n).is_some_and(|c| TYPES.iter().any(|(t, _)| *t == c.source.type_name()))),
@@ -509,11 +507,11 @@ static FIELDS: [Field; 22] = [
         label: "Type",
         at: At::Rel("/@type"),
         control: Control::Select(&CHANNEL_TYPES),
-        get: |d, n| char_at(d, n).map(|c| c.source.type_name().to_string()),
-        set: |d, n, v| {
+        get: Some(|d, n| char_at(d, n).map(|c| c.source.type_name().to_string())),
+        set: Some(|d, n, v| {
             let (name, k) = slot(n);
             set_char_type(d, name, k, v.as_deref().unwrap_or("unix"))
-        },
+        }),
         help: "How the channel reaches the host: the guest agent uses a unix socket that libvirt creates; SPICE's agent goes through the SPICE connection.",
         since: "0.7.5; spicevmc 0.8.8",
         show: Some(|d, n| slot(n).0 == "channel" && char_at(d, n).is_some_and(|c| CHANNEL_TYPES.iter().any(|(t, _)| *t == c.source.type_name()))),
@@ -529,11 +527,10 @@ static FIELDS: [Field; 22] = [
         label: "TTY (runtime)",
         at: At::Rel("/@tty"),
         control: Control::Text("/dev/pts/4"),
-        get: |d, n| char_at(d, n)?.tty.clone(),
-        set: |d, n, v| edit(d, n, |c| c.tty = v),
         help: "The same pty, as the 2008 console syntax wrote it on <console>. libvirt fills it in for a running guest: leave it empty.",
         show: Some(|d, n| slot(n).0 == "console" && type_is(d, n, &["pty"])),
         since: "≤ 0.4.5",
+        ..FIELD
     },
     Field {
         label: "File",
@@ -570,13 +567,13 @@ static FIELDS: [Field; 22] = [
         label: "Host",
         at: At::Rel("/source/@host"),
         control: Control::Text("127.0.0.1"),
-        get: |d, n| {
+        get: Some(|d, n| {
             tcp_value(d, n, |s| match s {
                 CharSource::Tcp { host, .. } => host.clone(),
                 _ => None,
             })
-        },
-        set: |d, n, v| edit_tcp(d, n, |host, _, _| *host = v),
+        }),
+        set: Some(|d, n, v| edit_tcp(d, n, |host, _, _| *host = v)),
         help: "The address to listen on (bind) or connect to.",
         show: Some(|d, n| type_is(d, n, &["tcp"])),
         since: "≤ 0.4.5",
@@ -585,13 +582,13 @@ static FIELDS: [Field; 22] = [
         label: "Port",
         at: At::Rel("/source/@service"),
         control: Control::Service,
-        get: |d, n| {
+        get: Some(|d, n| {
             tcp_value(d, n, |s| match s {
                 CharSource::Tcp { service, .. } => service.clone(),
                 _ => None,
             })
-        },
-        set: |d, n, v| edit_tcp(d, n, |_, service, _| *service = v),
+        }),
+        set: Some(|d, n, v| edit_tcp(d, n, |_, service, _| *service = v)),
         help: "The TCP port (service) to listen on or connect to.",
         show: Some(|d, n| type_is(d, n, &["tcp"])),
         since: "≤ 0.4.5",
@@ -600,23 +597,17 @@ static FIELDS: [Field; 22] = [
         label: "Protocol",
         at: At::Rel("/protocol/@type"),
         control: Control::Select(&PROTOCOLS),
-        get: |d, n| {
-            tcp_value(d, n, |s| match s {
-                CharSource::Tcp { protocol, .. } => protocol.as_ref().map(|p| p.as_str().to_string()),
-                _ => None,
-            })
-        },
-        set: |d, n, v| edit_tcp(d, n, |_, _, protocol| *protocol = v.map(|v| CharProtocol::parse(&v))),
         help: "What is spoken over the connection: raw TCP or telnet; telnets and tls since 0.8.5. The 2008 format wrote <wiremode>; vmxml writes <protocol>.",
         show: Some(|d, n| type_is(d, n, &["tcp"])),
         since: "≤ 0.4.5 as wiremode; telnets, tls 0.8.5",
+        ..FIELD
     },
     Field {
         label: "Send to host",
         at: At::Computed(|d, n| udp_path(d, n, false, "host")),
         control: Control::Text("127.0.0.1"),
-        get: |d, n| udp_value(d, n, false, true),
-        set: |d, n, v| set_udp_value(d, n, false, true, v),
+        get: Some(|d, n| udp_value(d, n, false, true)),
+        set: Some(|d, n, v| set_udp_value(d, n, false, true, v)),
         help: "Where the device sends its packets (the connect end). Lossy, as UDP is.",
         show: Some(|d, n| type_is(d, n, &["udp"])),
         since: "≤ 0.4.5",
@@ -625,8 +616,8 @@ static FIELDS: [Field; 22] = [
         label: "Send to port",
         at: At::Computed(|d, n| udp_path(d, n, false, "service")),
         control: Control::Service,
-        get: |d, n| udp_value(d, n, false, false),
-        set: |d, n, v| set_udp_value(d, n, false, false, v),
+        get: Some(|d, n| udp_value(d, n, false, false)),
+        set: Some(|d, n, v| set_udp_value(d, n, false, false, v)),
         help: "The UDP port packets are sent to; required.",
         show: Some(|d, n| type_is(d, n, &["udp"])),
         since: "≤ 0.4.5",
@@ -635,8 +626,8 @@ static FIELDS: [Field; 22] = [
         label: "Listen on host",
         at: At::Computed(|d, n| udp_path(d, n, true, "host")),
         control: Control::Text("0.0.0.0"),
-        get: |d, n| udp_value(d, n, true, true),
-        set: |d, n, v| set_udp_value(d, n, true, true, v),
+        get: Some(|d, n| udp_value(d, n, true, true)),
+        set: Some(|d, n, v| set_udp_value(d, n, true, true, v)),
         help: "The address the device receives packets on (the bind end); optional.",
         show: Some(|d, n| type_is(d, n, &["udp"])),
         since: "≤ 0.4.5",
@@ -645,8 +636,8 @@ static FIELDS: [Field; 22] = [
         label: "Listen on port",
         at: At::Computed(|d, n| udp_path(d, n, true, "service")),
         control: Control::Service,
-        get: |d, n| udp_value(d, n, true, false),
-        set: |d, n, v| set_udp_value(d, n, true, false, v),
+        get: Some(|d, n| udp_value(d, n, true, false)),
+        set: Some(|d, n, v| set_udp_value(d, n, true, false, v)),
         help: "The UDP port the device receives packets on.",
         show: Some(|d, n| type_is(d, n, &["udp"])),
         since: "≤ 0.4.5",
@@ -683,30 +674,22 @@ static FIELDS: [Field; 22] = [
         label: "Channel name",
         at: At::Rel("/target/@name"),
         control: Control::Select(&CHANNEL_NAMES),
-        get: |d, n| char_at(d, n)?.target_name.clone(),
-        set: |d, n, v| edit(d, n, |c| c.target_name = v),
         help: "The port name the guest looks for. The QEMU guest agent (qemu-guest-agent in the guest) lets virsh shut down, freeze filesystems and read IP addresses; SPICE's agent gives clipboard sharing and display resizing.",
         since: "0.7.5",
         show: Some(|d, n| slot(n).0 == "channel" && char_at(d, n).is_some_and(|c| c.target_type.as_deref() == Some("virtio"))),
+        ..FIELD
     },
     Field {
         label: "Target port",
         at: At::Rel("/target/@port"),
         control: Control::Number(Some(0), None),
-        get: |d, n| char_at(d, n)?.target_port.map(|p| p.to_string()),
-        set: |d, n, v| {
-            edit(d, n, |c| {
-                c.target_port = v.and_then(|v| v.parse::<i64>().ok()).map(|v| u32::try_from(v.max(0)).unwrap_or(u32::MAX));
-                // A number typed here replaces a port kept as written.
-                c.target_extra.remove_attr("port");
-            })
-        },
         help: "The guest device's port number, counted from 0 today (the 2008 format counted from 1). Usually there is one console and up to 2 serial or parallel ports. Empty: libvirt numbers it.",
         since: "≤ 0.4.5",
         show: Some(|d, n| {
             slot(n).0 != "channel"
                 || char_at(d, n).is_some_and(|c| c.target_type.as_deref() == Some("guestfwd"))
         }),
+        ..FIELD
     },
 ];
 
@@ -724,7 +707,7 @@ fn kind_note(d: &Domain, n: usize) -> Option<String> {
     })
 }
 
-const CHAR: DeviceKind = DeviceKind {
+pub(crate) const CHAR: DeviceKind = DeviceKind {
     name: "serial",
     what: "serial port",
     slot: 0,
@@ -739,14 +722,14 @@ const CHAR: DeviceKind = DeviceKind {
     kept: never_kept,
 };
 
-static SERIAL: DeviceKind = CHAR;
-static CONSOLE: DeviceKind = DeviceKind {
+pub(crate) static SERIAL: DeviceKind = CHAR;
+pub(crate) static CONSOLE: DeviceKind = DeviceKind {
     name: "console",
     what: "console",
     slot: KIND_STRIDE,
     ..CHAR
 };
-static PARALLEL: DeviceKind = DeviceKind {
+pub(crate) static PARALLEL: DeviceKind = DeviceKind {
     name: "parallel",
     what: "parallel port",
     slot: 2 * KIND_STRIDE,
@@ -773,7 +756,7 @@ static ADD_PARALLEL: [Add; 1] = [Add {
     testid: "add-parallel",
     add: |d| add_char(d, CharKind::Parallel),
 }];
-static CHANNEL: DeviceKind = DeviceKind {
+pub(crate) static CHANNEL: DeviceKind = DeviceKind {
     name: "channel",
     what: "channel",
     slot: 3 * KIND_STRIDE,

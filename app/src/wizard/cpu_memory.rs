@@ -2,14 +2,11 @@
 //! their placement, the CPU model and topology.
 
 use leptos::prelude::*;
-use vmxml_core::cpu::{Cpu, CpuMode, CpuModel, CpuModelFallback, CpuTopology};
-use vmxml_core::memory::{
-    HugePages, MemoryAccessMode, MemoryBacking, MemorySize, MemorySourceType, MemoryUnit, Vcpu,
-    VcpuPlacement,
-};
+use vmxml_core::cpu::{Cpu, CpuMode};
+use vmxml_core::memory::{MemorySize, MemoryUnit, Vcpu, VcpuPlacement};
 use vmxml_core::Domain;
 
-use super::{num, yes, Group};
+use super::{num, Group};
 use crate::fields::{at, Messages, NumberField, Select};
 use crate::form::{fields, At, Control, Field, FIELD};
 use crate::state::use_studio;
@@ -76,45 +73,8 @@ fn cpu(d: &Domain) -> Option<&Cpu> {
     d.cpu.as_ref()
 }
 
-/// Edits `<cpu>`; it goes when nothing is left in it.
-fn edit_cpu(d: &mut Domain, f: impl FnOnce(&mut Cpu)) {
-    f(d.cpu.get_or_insert_with(Cpu::default));
-    if d.cpu.as_ref() == Some(&Cpu::default()) {
-        d.cpu = None;
-    }
-}
-
-fn topology(d: &Domain) -> Option<&CpuTopology> {
-    cpu(d)?.topology.as_ref()
-}
-
-/// Sets one topology number (0 sockets, 1 dies, 2 cores, 3 threads).
-fn set_topology(d: &mut Domain, part: usize, v: Option<u32>) {
-    edit_cpu(d, |c| {
-        let t = c.topology.get_or_insert_with(CpuTopology::default);
-        if let Some(slot) = [&mut t.sockets, &mut t.dies, &mut t.cores, &mut t.threads]
-            .into_iter()
-            .nth(part)
-        {
-            *slot = v;
-        }
-        if c.topology.as_ref() == Some(&CpuTopology::default()) {
-            c.topology = None;
-        }
-    })
-}
-
 fn is_custom(d: &Domain, _: usize) -> bool {
     cpu(d).is_some_and(|c| c.mode.as_ref().is_none_or(|m| *m == CpuMode::Custom))
-}
-
-fn edit_model(d: &mut Domain, f: impl FnOnce(&mut CpuModel)) {
-    edit_cpu(d, |c| {
-        f(c.model.get_or_insert_with(CpuModel::default));
-        if c.model.as_ref() == Some(&CpuModel::default()) {
-            c.model = None;
-        }
-    })
 }
 
 fn vcpu_mut(d: &mut Domain) -> &mut Vcpu {
@@ -150,13 +110,11 @@ const TOPOLOGY: Field = Field {
     ..FIELD
 };
 
-static CPU_FIELDS: [Field; 7] = [
+pub(crate) static CPU_FIELDS: [Field; 7] = [
     Field {
         label: "CPU mode",
         at: At::Rel("/domain/cpu/@mode"),
         control: Control::Select(&CPU_MODES),
-        get: |d, _| Some(cpu(d)?.mode.as_ref()?.as_str().to_string()),
-        set: |d, _, v| edit_cpu(d, |c| c.mode = v.map(|v| CpuMode::parse(&v))),
         help: "host-passthrough is fastest but ties migration to identical hosts; host-model keeps migration to similar hosts possible; custom names a model. Empty: the hypervisor's default CPU.",
         since: "0.9.10; maximum 7.1.0",
         ..FIELD
@@ -165,35 +123,29 @@ static CPU_FIELDS: [Field; 7] = [
         label: "CPU model",
         at: At::Rel("/domain/cpu/model"),
         control: Control::Text("Skylake-Client"),
-        get: |d, _| Some(cpu(d)?.model.as_ref()?.name.clone()).filter(|n| !n.is_empty()),
-        set: |d, _, v| edit_model(d, |m| m.name = v.unwrap_or_default()),
         help: "A named CPU model (virsh cpu-models x86_64 lists them), the same on every host the guest may run on.",
         since: "0.7.5",
         show: Some(is_custom),
+        ..FIELD
     },
     Field {
         label: "Model fallback",
         at: At::Rel("/domain/cpu/model/@fallback"),
         control: Control::Select(&FALLBACKS),
-        get: |d, _| Some(cpu(d)?.model.as_ref()?.fallback.as_ref()?.as_str().to_string()),
-        set: |d, _, v| edit_model(d, |m| m.fallback = v.map(|v| CpuModelFallback::parse(&v))),
         help: "Whether libvirt may use a close model when the hypervisor does not have this one.",
         since: "",
         show: Some(is_custom),
+        ..FIELD
     },
     Field {
         label: "Sockets",
         at: At::Rel("/domain/cpu/topology/@sockets"),
-        get: |d, _| topology(d)?.sockets.map(|v| v.to_string()),
-        set: |d, _, v| set_topology(d, 0, num(v)),
         help: "CPU sockets the guest sees. sockets × dies × cores × threads must equal the virtual CPUs.",
         ..TOPOLOGY
     },
     Field {
         label: "Dies",
         at: At::Rel("/domain/cpu/topology/@dies"),
-        get: |d, _| topology(d)?.dies.map(|v| v.to_string()),
-        set: |d, _, v| set_topology(d, 1, num(v)),
         help: "Dies per socket; usually 1.",
         since: "6.1.0",
         ..TOPOLOGY
@@ -201,28 +153,24 @@ static CPU_FIELDS: [Field; 7] = [
     Field {
         label: "Cores",
         at: At::Rel("/domain/cpu/topology/@cores"),
-        get: |d, _| topology(d)?.cores.map(|v| v.to_string()),
-        set: |d, _, v| set_topology(d, 2, num(v)),
         help: "Cores per die. Some guest licences count sockets, so more cores and fewer sockets can matter.",
         ..TOPOLOGY
     },
     Field {
         label: "Threads",
         at: At::Rel("/domain/cpu/topology/@threads"),
-        get: |d, _| topology(d)?.threads.map(|v| v.to_string()),
-        set: |d, _, v| set_topology(d, 3, num(v)),
         help: "Threads per core (hyper-threading): 1, or 2 to mirror an SMT host.",
         ..TOPOLOGY
     },
 ];
 
-static VCPU_FIELDS: [Field; 3] = [
+pub(crate) static VCPU_FIELDS: [Field; 3] = [
     Field {
         label: "Current virtual CPUs",
         at: At::Rel("/domain/vcpu/@current"),
         control: Control::Number(Some(1), None),
-        get: |d, _| d.vcpu.as_ref()?.current.map(|v| v.to_string()),
-        set: |d, _, v| vcpu_mut(d).current = num(v),
+        get: Some(|d, _| d.vcpu.as_ref()?.current.map(|v| v.to_string())),
+        set: Some(|d, _, v| vcpu_mut(d).current = num(v)),
         help: "How many vCPUs are online at boot; CPU hotplug can bring the guest up to the number above. Empty: all of them.",
         since: "0.8.5",
         ..FIELD
@@ -231,8 +179,8 @@ static VCPU_FIELDS: [Field; 3] = [
         label: "vCPU placement",
         at: At::Rel("/domain/vcpu/@placement"),
         control: Control::Select(&PLACEMENTS),
-        get: |d, _| Some(d.vcpu.as_ref()?.placement.as_ref()?.as_str().to_string()),
-        set: |d, _, v| vcpu_mut(d).placement = v.map(|v| VcpuPlacement::parse(&v)),
+        get: Some(|d, _| Some(d.vcpu.as_ref()?.placement.as_ref()?.as_str().to_string())),
+        set: Some(|d, _, v| vcpu_mut(d).placement = v.map(|v| VcpuPlacement::parse(&v))),
         help: "Who chooses the host CPUs the guest runs on.",
         since: "0.9.11",
         ..FIELD
@@ -241,25 +189,13 @@ static VCPU_FIELDS: [Field; 3] = [
         label: "CPU set",
         at: At::Rel("/domain/vcpu/@cpuset"),
         control: Control::Text("1-4,^3,6"),
-        get: |d, _| d.vcpu.as_ref()?.cpuset.clone(),
-        set: |d, _, v| vcpu_mut(d).cpuset = v,
+        get: Some(|d, _| d.vcpu.as_ref()?.cpuset.clone()),
+        set: Some(|d, _, v| vcpu_mut(d).cpuset = v),
         help: "Host CPUs the vCPUs may run on: numbers and ranges, ^ excludes (1-4,^3,6).",
         since: "0.4.4",
         ..FIELD
     },
 ];
-
-fn backing(d: &Domain) -> Option<&MemoryBacking> {
-    d.memory_backing.as_ref()
-}
-
-/// Edits `<memoryBacking>`; it goes when nothing is left in it.
-fn edit_backing(d: &mut Domain, f: impl FnOnce(&mut MemoryBacking)) {
-    f(d.memory_backing.get_or_insert_with(MemoryBacking::default));
-    if d.memory_backing.as_ref() == Some(&MemoryBacking::default()) {
-        d.memory_backing = None;
-    }
-}
 
 const SOURCES: [(&str, &str); 3] = [
     ("file", "file: a file (in /dev/hugepages with huge pages)"),
@@ -281,14 +217,10 @@ const BACKING: Field = Field {
     ..FIELD
 };
 
-static BACKING_FIELDS: [Field; 6] = [
+pub(crate) static BACKING_FIELDS: [Field; 6] = [
     Field {
         label: "Huge pages",
         at: At::Rel("/domain/memoryBacking/hugepages"),
-        get: |d, _| yes(backing(d)?.hugepages.is_some()),
-        set: |d, _, v| {
-            edit_backing(d, |m| m.hugepages = v.map(|_| HugePages::default()))
-        },
         help: "Back guest memory with the host's huge pages (reserved beforehand), which cuts TLB misses for big guests.",
         since: "",
         ..BACKING
@@ -297,8 +229,6 @@ static BACKING_FIELDS: [Field; 6] = [
         label: "Memory source",
         at: At::Rel("/domain/memoryBacking/source/@type"),
         control: Control::Select(&SOURCES),
-        get: |d, _| Some(backing(d)?.source.as_ref()?.as_str().to_string()),
-        set: |d, _, v| edit_backing(d, |m| m.source = v.map(|v| MemorySourceType::parse(&v))),
         help: "What guest memory is allocated from. virtiofs needs memfd (or file) with shared access.",
         since: "4.0.0; memfd 4.10.0",
         ..FIELD
@@ -307,8 +237,6 @@ static BACKING_FIELDS: [Field; 6] = [
         label: "Memory access",
         at: At::Rel("/domain/memoryBacking/access/@mode"),
         control: Control::Select(&ACCESS),
-        get: |d, _| Some(backing(d)?.access.as_ref()?.as_str().to_string()),
-        set: |d, _, v| edit_backing(d, |m| m.access = v.map(|v| MemoryAccessMode::parse(&v))),
         help: "shared lets virtiofsd and vhost-user backends map guest memory: virtiofs needs it.",
         since: "4.0.0",
         ..FIELD
@@ -316,24 +244,18 @@ static BACKING_FIELDS: [Field; 6] = [
     Field {
         label: "Locked",
         at: At::Rel("/domain/memoryBacking/locked"),
-        get: |d, _| yes(backing(d)?.locked),
-        set: |d, _, v| edit_backing(d, |m| m.locked = v.is_some()),
         help: "The host never swaps guest memory out (real-time guests); needs a memory hard limit on QEMU.",
         ..BACKING
     },
     Field {
         label: "No shared pages",
         at: At::Rel("/domain/memoryBacking/nosharepages"),
-        get: |d, _| yes(backing(d)?.nosharepages),
-        set: |d, _, v| edit_backing(d, |m| m.nosharepages = v.is_some()),
         help: "Keep the host's KSM from merging this guest's identical pages with others.",
         ..BACKING
     },
     Field {
         label: "Discard",
         at: At::Rel("/domain/memoryBacking/discard"),
-        get: |d, _| yes(backing(d)?.discard),
-        set: |d, _, v| edit_backing(d, |m| m.discard = v.is_some()),
         help: "Give memory back to the host right away when the guest frees it (file-backed memory).",
         since: "4.4.0",
         ..BACKING
@@ -402,6 +324,8 @@ mod tests {
     use super::*;
 
     use crate::wizard::test_support::problems;
+    use vmxml_core::cpu::CpuModelFallback;
+    use vmxml_core::memory::{MemoryAccessMode, MemorySourceType};
 
     fn set(d: &mut Domain, label: &str, v: Option<&str>) {
         let f = CPU_FIELDS
@@ -410,7 +334,7 @@ mod tests {
             .chain(BACKING_FIELDS.iter())
             .find(|f| f.label == label)
             .expect("a field");
-        (f.set)(d, 0, v.map(str::to_string));
+        crate::form::set_field(f, d, "", 0, v.map(str::to_string));
     }
 
     #[test]

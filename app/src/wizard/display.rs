@@ -10,7 +10,7 @@ use vmxml_core::devices::Device;
 use vmxml_core::os::OsKind;
 use vmxml_core::Domain;
 
-use super::{first_free, num, yes, Group};
+use super::{first_free, Group};
 use crate::fields::{device_at, device_at_mut, device_count, element_text};
 use crate::form::{never_kept, Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
 
@@ -316,12 +316,6 @@ fn input_title(i: &Input, n: usize) -> String {
     }
 }
 
-fn to_port(v: Option<String>) -> Option<i32> {
-    v.and_then(|v| v.parse::<i64>().ok()).map(|v| {
-        i32::try_from(v.clamp(i64::from(i32::MIN), i64::from(i32::MAX))).unwrap_or_default()
-    })
-}
-
 fn graphics_type_is(d: &Domain, n: usize, types: &[&str]) -> bool {
     graphics(d, n).is_some_and(|g| types.contains(&g.kind.type_name()))
 }
@@ -339,69 +333,25 @@ fn fixed_port(d: &Domain, n: usize, spice_only: bool) -> bool {
     graphics_type_is(d, n, types) && graphics(d, n).is_some_and(|g| !auto_port(g))
 }
 
-fn port(d: &Domain, n: usize) -> Option<String> {
-    match &graphics(d, n)?.kind {
-        GraphicsKind::Vnc { port, .. } | GraphicsKind::Spice { port, .. } => {
-            port.map(|p| p.to_string())
-        }
-        _ => None,
-    }
-}
-
-fn set_port(d: &mut Domain, n: usize, v: Option<String>) {
-    if let Some(GraphicsKind::Vnc { port, .. } | GraphicsKind::Spice { port, .. }) =
-        graphics_mut(d, n).map(|g| &mut g.kind)
-    {
-        *port = to_port(v)
-    }
-}
-
-/// The settings VNC and SPICE share: (password, keymap).
-fn remote_settings(g: &mut Graphics) -> Option<(&mut Option<String>, &mut Option<String>)> {
-    match &mut g.kind {
-        GraphicsKind::Vnc { passwd, keymap, .. } | GraphicsKind::Spice { passwd, keymap, .. } => {
-            Some((passwd, keymap))
-        }
-        _ => None,
-    }
-}
-
-fn sdl(g: &mut Graphics) -> Option<(&mut Option<String>, &mut Option<String>, &mut Option<bool>)> {
-    match &mut g.kind {
-        GraphicsKind::Sdl {
-            display,
-            xauth,
-            fullscreen,
-        } => Some((display, xauth, fullscreen)),
-        _ => None,
-    }
-}
-
-fn sdl_value(d: &Domain, n: usize, pick: fn(&GraphicsKind) -> Option<String>) -> Option<String> {
-    graphics(d, n).and_then(|g| pick(&g.kind))
-}
-
 const PORT: Field = Field {
     label: "Port",
     since: "≤ 0.4.5",
     at: At::Rel("/@port"),
     control: Control::Number(Some(-1), Some(65535)),
-    get: port,
-    set: set_port,
     ..FIELD
 };
 
-static GRAPHICS_FIELDS: [Field; 12] = [
+pub(crate) static GRAPHICS_FIELDS: [Field; 12] = [
     Field {
         label: "Type",
         at: At::Rel("/@type"),
         control: Control::Select(&GRAPHICS_TYPES),
-        get: |d, n| graphics(d, n).map(|g| g.kind.type_name().to_string()),
-        set: |d, n, v| {
+        get: Some(|d, n| graphics(d, n).map(|g| g.kind.type_name().to_string())),
+        set: Some(|d, n, v| {
             if let Some(g) = graphics_mut(d, n) {
                 set_graphics_type(g, v.as_deref().unwrap_or("vnc"))
             }
-        },
+        }),
         help: "sdl shows a window on the host's desktop; vnc starts a VNC server; spice (since 0.8.6) a SPICE server.",
         since: "≤ 0.4.5; spice 0.8.6",
         show: Some(|d, n| graphics_type_is(d, n, &["vnc", "spice", "sdl"])),
@@ -410,8 +360,8 @@ static GRAPHICS_FIELDS: [Field; 12] = [
         label: "Pick the port automatically",
         at: At::Rel("/@autoport"),
         control: Control::Check,
-        get: |d, n| graphics(d, n).filter(|g| auto_port(g)).map(|_| "yes".into()),
-        set: |d, n, v| set_auto_port(d, n, v.is_some()),
+        get: Some(|d, n| graphics(d, n).filter(|g| auto_port(g)).map(|_| "yes".into())),
+        set: Some(|d, n, v| set_auto_port(d, n, v.is_some())),
         help: "libvirt allocates a free port when the guest starts (autoport, the preferred way over port -1).",
         show: Some(remote),
         since: "≤ 0.4.5",
@@ -430,29 +380,21 @@ static GRAPHICS_FIELDS: [Field; 12] = [
         label: "TLS port",
         at: At::Rel("/@tlsPort"),
         control: Control::Number(Some(-1), Some(65535)),
-        get: |d, n| match &graphics(d, n)?.kind {
-            GraphicsKind::Spice { tls_port, .. } => tls_port.map(|p| p.to_string()),
-            _ => None,
-        },
-        set: |d, n, v| {
-            if let Some(GraphicsKind::Spice { tls_port, .. }) = graphics_mut(d, n).map(|g| &mut g.kind) {
-                *tls_port = to_port(v)
-            }
-        },
         help: "An alternative port for TLS-secured connections.",
         since: "0.8.6",
         show: Some(|d, n| fixed_port(d, n, true)),
+        ..FIELD
     },
     Field {
         label: "Listen address",
         at: At::Rel("/@listen"),
         control: Control::Text("127.0.0.1"),
-        get: |d, n| graphics(d, n)?.listen().map(str::to_string),
-        set: |d, n, v| {
+        get: Some(|d, n| graphics(d, n)?.listen().map(str::to_string)),
+        set: Some(|d, n, v| {
             if let Some(g) = graphics_mut(d, n) {
                 g.set_listen(v)
             }
-        },
+        }),
         help: "The IP address the server listens on: 127.0.0.1 for this host only, 0.0.0.0 for every network.",
         show: Some(remote),
         since: "≤ 0.4.5",
@@ -461,31 +403,14 @@ static GRAPHICS_FIELDS: [Field; 12] = [
         label: "UNIX socket",
         at: At::Rel("/@socket"),
         control: Control::Text("/var/lib/libvirt/qemu/guest-vnc.sock"),
-        get: |d, n| match &graphics(d, n)?.kind {
-            GraphicsKind::Vnc { socket, .. } => socket.clone(),
-            _ => None,
-        },
-        set: |d, n, v| {
-            if let Some(GraphicsKind::Vnc { socket, .. }) = graphics_mut(d, n).map(|g| &mut g.kind) {
-                *socket = v
-            }
-        },
         help: "Listen on a UNIX domain socket path instead of a TCP port (QEMU).",
         since: "0.8.8",
         show: Some(|d, n| graphics_type_is(d, n, &["vnc"])),
+        ..FIELD
     },
     Field {
         label: "Password",
         at: At::Rel("/@passwd"),
-        get: |d, n| match &graphics(d, n)?.kind {
-            GraphicsKind::Vnc { passwd, .. } | GraphicsKind::Spice { passwd, .. } => passwd.clone(),
-            _ => None,
-        },
-        set: |d, n, v| {
-            if let Some((passwd, _)) = graphics_mut(d, n).and_then(remote_settings) {
-                *passwd = v
-            }
-        },
         help: "A password for the console, in clear text in the XML. Empty: no password. (The 2008 format spelled it password=; vmxml writes passwd=.)",
         show: Some(remote),
         since: "≤ 0.4.5",
@@ -495,15 +420,6 @@ static GRAPHICS_FIELDS: [Field; 12] = [
         label: "Keymap",
         at: At::Rel("/@keymap"),
         control: Control::Select(&KEYMAPS),
-        get: |d, n| match &graphics(d, n)?.kind {
-            GraphicsKind::Vnc { keymap, .. } | GraphicsKind::Spice { keymap, .. } => keymap.clone(),
-            _ => None,
-        },
-        set: |d, n, v| {
-            if let Some((_, keymap)) = graphics_mut(d, n).and_then(remote_settings) {
-                *keymap = v
-            }
-        },
         help: "The keyboard layout the server assumes.",
         show: Some(remote),
         ..FIELD
@@ -512,17 +428,6 @@ static GRAPHICS_FIELDS: [Field; 12] = [
         label: "X display",
         at: At::Rel("/@display"),
         control: Control::Text(":0.0"),
-        get: |d, n| {
-            sdl_value(d, n, |k| match k {
-                GraphicsKind::Sdl { display, .. } => display.clone(),
-                _ => None,
-            })
-        },
-        set: |d, n, v| {
-            if let Some((display, _, _)) = graphics_mut(d, n).and_then(sdl) {
-                *display = v
-            }
-        },
         help: "The X display the window opens on.",
         show: Some(|d, n| graphics_type_is(d, n, &["sdl"])),
         ..FIELD
@@ -531,17 +436,6 @@ static GRAPHICS_FIELDS: [Field; 12] = [
         label: "X authority file",
         at: At::Rel("/@xauth"),
         control: Control::Text("/root/.Xauthority"),
-        get: |d, n| {
-            sdl_value(d, n, |k| match k {
-                GraphicsKind::Sdl { xauth, .. } => xauth.clone(),
-                _ => None,
-            })
-        },
-        set: |d, n, v| {
-            if let Some((_, xauth, _)) = graphics_mut(d, n).and_then(sdl) {
-                *xauth = v
-            }
-        },
         help: "The authentication file for that display.",
         show: Some(|d, n| graphics_type_is(d, n, &["sdl"])),
         ..FIELD
@@ -550,24 +444,13 @@ static GRAPHICS_FIELDS: [Field; 12] = [
         label: "Full screen",
         at: At::Rel("/@fullscreen"),
         control: Control::Check,
-        get: |d, n| {
-            sdl_value(d, n, |k| match k {
-                GraphicsKind::Sdl { fullscreen: Some(true), .. } => Some("yes".into()),
-                _ => None,
-            })
-        },
-        set: |d, n, v| {
-            if let Some((_, _, fullscreen)) = graphics_mut(d, n).and_then(sdl) {
-                *fullscreen = v.map(|_| true)
-            }
-        },
         help: "Open the window in full-screen mode.",
         show: Some(|d, n| graphics_type_is(d, n, &["sdl"])),
         ..FIELD
     },
 ];
 
-static GRAPHICS_KIND: DeviceKind = DeviceKind {
+pub(crate) static GRAPHICS_KIND: DeviceKind = DeviceKind {
     name: GRAPHICS,
     what: "graphics device",
     slot: 0,
@@ -591,17 +474,17 @@ static GRAPHICS_KIND: DeviceKind = DeviceKind {
     },
 };
 
-static INPUT_FIELDS: [Field; 2] = [
+pub(crate) static INPUT_FIELDS: [Field; 2] = [
     Field {
         label: "Type",
         at: At::Rel("/@type"),
         control: Control::Select(&INPUT_TYPES),
-        get: |d, n| input(d, n).map(|x| x.input_type.as_str().to_string()),
-        set: |d, n, v| {
+        get: Some(|d, n| input(d, n).map(|x| x.input_type.as_str().to_string())),
+        set: Some(|d, n, v| {
             if let Some(x) = input_mut(d, n) {
                 x.input_type = InputType::parse(v.as_deref().unwrap_or("tablet"))
             }
-        },
+        }),
         help: "A tablet moves the cursor to absolute positions, so it follows the viewer's pointer; a mouse moves it relative to where it is. keyboard since 1.2.2.",
         since: "≤ 0.4.5; keyboard 1.2.2",
         show: Some(|d, n| {
@@ -612,19 +495,13 @@ static INPUT_FIELDS: [Field; 2] = [
         label: "Bus",
         at: At::Rel("/@bus"),
         control: Control::Select(&INPUT_BUSES),
-        get: |d, n| input(d, n)?.bus.as_ref().map(|b| b.as_str().to_string()),
-        set: |d, n, v| {
-            if let Some(x) = input_mut(d, n) {
-                x.bus = v.map(|v| InputBus::parse(&v))
-            }
-        },
         help: "Refines the device: xen (paravirtualized), ps2 or usb; virtio since 1.3.0. A tablet needs usb (or virtio). Empty: libvirt picks one.",
         since: "≤ 0.4.5; virtio 1.3.0",
         ..FIELD
     },
 ];
 
-static INPUT_KIND: DeviceKind = DeviceKind {
+pub(crate) static INPUT_KIND: DeviceKind = DeviceKind {
     name: INPUT,
     what: "input device",
     slot: 0,
@@ -658,9 +535,9 @@ static ADD_INPUT: [Add; 1] = [Add {
     },
 }];
 
-device_access!(video, video_mut, "video", Video, Video);
-device_access!(sound, sound_mut, "sound", Sound, Sound);
-device_access!(audio, audio_mut, "audio", Audio, Audio);
+device_access!(video, "video", Video, Video);
+device_access!(sound, "sound", Sound, Sound);
+device_access!(audio, "audio", Audio, Audio);
 
 const VIDEO_MODELS: [(&str, &str); 11] = [
     ("virtio", "virtio: paravirtualized, for Linux guests"),
@@ -704,28 +581,11 @@ fn video_model(d: &Domain, n: usize) -> Option<&VideoModel> {
     video(d, n)?.model.as_ref()
 }
 
-/// The card's `<model>`, made (as virtio) when a field sets one of its attributes.
-fn edit_video_model(d: &mut Domain, n: usize, f: impl FnOnce(&mut VideoModel)) {
-    if let Some(v) = video_mut(d, n) {
-        f(v.model
-            .get_or_insert_with(|| VideoModel::new(VideoModelType::Virtio)))
-    }
-}
-
-static VIDEO_FIELDS: [Field; 4] = [
+pub(crate) static VIDEO_FIELDS: [Field; 4] = [
     Field {
         label: "Model",
         at: At::Rel("/model/@type"),
         control: Control::Select(&VIDEO_MODELS),
-        get: |d, n| video_model(d, n).map(|m| m.model_type.as_str().to_string()),
-        set: |d, n, v| match v {
-            Some(v) => edit_video_model(d, n, |m| m.model_type = VideoModelType::parse(&v)),
-            None => {
-                if let Some(x) = video_mut(d, n) {
-                    x.model = None
-                }
-            }
-        },
         help: "The video card the guest sees. virtio suits Linux guests, qxl SPICE displays, vga or bochs most other OSes.",
         ..FIELD
     },
@@ -733,8 +593,6 @@ static VIDEO_FIELDS: [Field; 4] = [
         label: "Video memory (KiB)",
         at: At::Rel("/model/@vram"),
         control: Control::Number(Some(0), None),
-        get: |d, n| video_model(d, n)?.vram.map(|v| v.to_string()),
-        set: |d, n, v| edit_video_model(d, n, |m| m.vram = v.and_then(|v| v.parse().ok())),
         help: "Video memory in KiB; empty lets the hypervisor pick.",
         ..FIELD
     },
@@ -742,8 +600,6 @@ static VIDEO_FIELDS: [Field; 4] = [
         label: "Heads",
         at: At::Rel("/model/@heads"),
         control: Control::Number(Some(1), None),
-        get: |d, n| video_model(d, n)?.heads.map(|v| v.to_string()),
-        set: |d, n, v| edit_video_model(d, n, |m| m.heads = num(v)),
         help: "How many screens the card drives.",
         ..FIELD
     },
@@ -751,15 +607,13 @@ static VIDEO_FIELDS: [Field; 4] = [
         label: "Primary",
         at: At::Rel("/model/@primary"),
         control: Control::Check,
-        get: |d, n| yes(video_model(d, n)?.primary == Some(true)),
-        set: |d, n, v| edit_video_model(d, n, |m| m.primary = v.map(|_| true)),
         help: "With several video cards, the one the guest boots on; only one may be primary.",
         since: "1.0.2",
         ..FIELD
     },
 ];
 
-static VIDEO_KIND: DeviceKind = DeviceKind {
+pub(crate) static VIDEO_KIND: DeviceKind = DeviceKind {
     name: "video",
     what: "video card",
     slot: 0,
@@ -772,22 +626,16 @@ static VIDEO_KIND: DeviceKind = DeviceKind {
     kept: never_kept,
 };
 
-static SOUND_FIELDS: [Field; 1] = [Field {
+pub(crate) static SOUND_FIELDS: [Field; 1] = [Field {
     label: "Sound model",
     at: At::Rel("/@model"),
     control: Control::Select(&SOUND_MODELS),
-    get: |d, n| Some(sound(d, n)?.model.as_str().to_string()).filter(|m| !m.is_empty()),
-    set: |d, n, v| {
-        if let Some(x) = sound_mut(d, n) {
-            x.model = SoundModel::parse(v.as_deref().unwrap_or(""))
-        }
-    },
     help: "The emulated sound card: ich9 on q35 machines, ich6 or ac97 on older ones.",
     since: "0.4.3",
     ..FIELD
 }];
 
-static SOUND_KIND: DeviceKind = DeviceKind {
+pub(crate) static SOUND_KIND: DeviceKind = DeviceKind {
     name: "sound",
     what: "sound card",
     slot: 0,
@@ -800,17 +648,11 @@ static SOUND_KIND: DeviceKind = DeviceKind {
     kept: never_kept,
 };
 
-static AUDIO_FIELDS: [Field; 2] = [
+pub(crate) static AUDIO_FIELDS: [Field; 2] = [
     Field {
         label: "Audio id",
         at: At::Rel("/@id"),
         control: Control::Number(Some(1), None),
-        get: |d, n| audio(d, n)?.id.map(|v| v.to_string()),
-        set: |d, n, v| {
-            if let Some(x) = audio_mut(d, n) {
-                x.id = num(v)
-            }
-        },
         help: "The number a sound card's <audio id> refers to; libvirt numbers from 1.",
         since: "7.2.0",
         ..FIELD
@@ -819,19 +661,13 @@ static AUDIO_FIELDS: [Field; 2] = [
         label: "Audio backend",
         at: At::Rel("/@type"),
         control: Control::Select(&AUDIO_TYPES),
-        get: |d, n| Some(audio(d, n)?.audio_type.as_str().to_string()).filter(|t| !t.is_empty()),
-        set: |d, n, v| {
-            if let Some(x) = audio_mut(d, n) {
-                x.audio_type = AudioType::parse(v.as_deref().unwrap_or(""))
-            }
-        },
         help: "Where the guest's sound goes on the host: to the SPICE client, PulseAudio, a file, or nowhere.",
         since: "7.2.0",
         ..FIELD
     },
 ];
 
-static AUDIO_KIND: DeviceKind = DeviceKind {
+pub(crate) static AUDIO_KIND: DeviceKind = DeviceKind {
     name: "audio",
     what: "audio backend",
     slot: 0,

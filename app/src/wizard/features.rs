@@ -1,35 +1,17 @@
 //! Features, clock and lifecycle actions.
 
 use leptos::prelude::*;
-use vmxml_core::clock::{Clock, ClockOffset, TickPolicy, Timer, TimerName};
+use vmxml_core::clock::{Clock, TickPolicy, Timer, TimerName};
 use vmxml_core::features::{
-    FeatureFlag, FeatureState, Features as FeatureSet, Hyperv, HypervFeature, HypervFeatureName,
-    HypervMode, KvmFeatures,
+    FeatureState, Features as FeatureSet, Hyperv, HypervFeature, HypervFeatureName,
 };
-use vmxml_core::lifecycle::LifecycleAction;
 use vmxml_core::node::step;
 use vmxml_core::Domain;
 
-use super::{num, yes, Group};
+use super::{yes, Group};
 use crate::fields::at;
 use crate::form::{fields, At, Control, Field, FIELD};
 use crate::state::use_studio;
-
-/// Sets or clears a feature flag; `<features>` goes when nothing is left in it.
-fn set_flag(d: &mut Domain, on: bool, pick: fn(&mut FeatureSet) -> &mut Option<FeatureFlag>) {
-    let f = d.features.get_or_insert_with(FeatureSet::default);
-    *pick(f) = on.then(FeatureFlag::default);
-    if f.is_empty() {
-        d.features = None;
-    }
-}
-
-fn flag(d: &Domain, pick: fn(&FeatureSet) -> &Option<FeatureFlag>) -> Option<String> {
-    d.features
-        .as_ref()
-        .is_some_and(|f| pick(f).is_some())
-        .then(|| "yes".into())
-}
 
 const FLAG: Field = Field {
     control: Control::Check,
@@ -37,28 +19,22 @@ const FLAG: Field = Field {
     ..FIELD
 };
 
-static FLAGS: [Field; 3] = [
+pub(crate) static FLAGS: [Field; 3] = [
     Field {
         label: "PAE",
         at: At::Rel("/domain/features/pae"),
-        get: |d, _| flag(d, |f| &f.pae),
-        set: |d, _, v| set_flag(d, v.is_some(), |f| &mut f.pae),
         help: "Physical address extension: lets 32-bit guests address more than 4 GB of memory.",
         ..FLAG
     },
     Field {
         label: "ACPI",
         at: At::Rel("/domain/features/acpi"),
-        get: |d, _| flag(d, |f| &f.acpi),
-        set: |d, _, v| set_flag(d, v.is_some(), |f| &mut f.acpi),
         help: "Power management; KVM guests need it for a graceful shutdown.",
         ..FLAG
     },
     Field {
         label: "APIC",
         at: At::Rel("/domain/features/apic"),
-        get: |d, _| flag(d, |f| &f.apic),
-        set: |d, _, v| set_flag(d, v.is_some(), |f| &mut f.apic),
         help: "The advanced programmable interrupt controller, for better interrupt handling.",
         ..FLAG
     },
@@ -112,36 +88,14 @@ const CLOCKS: [(&str, &str); 5] = [
     ("absolute", "absolute: start at a fixed time"),
 ];
 
-static CLOCK: [Field; 1] = [Field {
+pub(crate) static CLOCK: [Field; 1] = [Field {
     label: "Guest clock",
     at: At::Rel("/domain/clock/@offset"),
     control: Control::Select(&CLOCKS),
-    get: |d, _| d.clock.as_ref().map(|c| c.offset.as_str().to_string()),
-    set: |d, _, v| {
-        let offset = ClockOffset::parse(v.as_deref().unwrap_or("utc"));
-        match d.clock.as_mut() {
-            Some(c) => c.offset = offset,
-            None => {
-                d.clock = Some(Clock {
-                    offset,
-                    timers: Vec::new(),
-                    extra: Default::default(),
-                })
-            }
-        }
-    },
     help: "How the guest clock is initialized from the host's. The 2008 format wrote sync=; vmxml writes today's offset=.",
     since: "0.0.1; offset= 0.7.5",
     ..FIELD
 }];
-
-fn action(a: &Option<LifecycleAction>) -> Option<String> {
-    a.as_ref().map(|a| a.as_str().to_string())
-}
-
-fn to_action(v: Option<String>) -> Option<LifecycleAction> {
-    v.map(|v| LifecycleAction::parse(&v))
-}
 
 const ACTION: Field = Field {
     control: Control::Select(&POWER),
@@ -149,20 +103,16 @@ const ACTION: Field = Field {
     ..FIELD
 };
 
-static LIFECYCLE: [Field; 3] = [
+pub(crate) static LIFECYCLE: [Field; 3] = [
     Field {
         label: "On power-off",
         at: At::Rel("/domain/on_poweroff"),
-        get: |d, _| action(&d.lifecycle.on_poweroff),
-        set: |d, _, v| d.lifecycle.on_poweroff = to_action(v),
         help: "The guest asks to power off.",
         ..ACTION
     },
     Field {
         label: "On reboot",
         at: At::Rel("/domain/on_reboot"),
-        get: |d, _| action(&d.lifecycle.on_reboot),
-        set: |d, _, v| d.lifecycle.on_reboot = to_action(v),
         help: "The guest asks to reboot.",
         ..ACTION
     },
@@ -170,8 +120,6 @@ static LIFECYCLE: [Field; 3] = [
         label: "On crash",
         at: At::Rel("/domain/on_crash"),
         control: Control::Select(&CRASH),
-        get: |d, _| action(&d.lifecycle.on_crash),
-        set: |d, _, v| d.lifecycle.on_crash = to_action(v),
         help: "The guest crashes.",
         since: "0.0.1; coredump-* 0.8.4",
         ..FIELD
@@ -261,30 +209,26 @@ const HV: Field = Field {
     ..FIELD
 };
 
-static HYPERV_FIELDS: [Field; 13] = [
+pub(crate) static HYPERV_FIELDS: [Field; 13] = [
     Field {
         label: "Hyper-V mode",
         at: At::Rel("/domain/features/hyperv/@mode"),
         control: Control::Select(&HYPERV_MODES),
-        get: |d, _| Some(hyperv(d)?.mode.as_ref()?.as_str().to_string()),
-        set: |d, _, v| edit_hyperv(d, |h| h.mode = v.map(|v| HypervMode::parse(&v))),
         help: "Which enlightenments Windows guests get. Empty: custom.",
         since: "8.0.0",
         ..FIELD
     },
     Field {
         label: "relaxed",
+        control: Control::Switch,
         at: At::Rel("/domain/features/hyperv/relaxed"),
-        get: |d, _| hv(d, HypervFeatureName::Relaxed),
-        set: |d, _, v| set_hv(d, HypervFeatureName::Relaxed, v),
         help: "Relaxed timing: Windows does not blue-screen on watchdog timeouts when the host is busy.",
         ..HV
     },
     Field {
         label: "vapic",
+        control: Control::Switch,
         at: At::Rel("/domain/features/hyperv/vapic"),
-        get: |d, _| hv(d, HypervFeatureName::Vapic),
-        set: |d, _, v| set_hv(d, HypervFeatureName::Vapic, v),
         help: "Virtual APIC: fewer exits to the hypervisor for interrupts.",
         since: "1.1.0",
         ..HV
@@ -292,8 +236,8 @@ static HYPERV_FIELDS: [Field; 13] = [
     Field {
         label: "spinlocks",
         at: At::Rel("/domain/features/hyperv/spinlocks"),
-        get: |d, _| hv(d, HypervFeatureName::Spinlocks),
-        set: |d, _, v| set_hv(d, HypervFeatureName::Spinlocks, v),
+        get: Some(|d, _| hv(d, HypervFeatureName::Spinlocks)),
+        set: Some(|d, _, v| set_hv(d, HypervFeatureName::Spinlocks, v)),
         help: "Spinlock hints: a vCPU that spins too long yields to the hypervisor.",
         since: "1.1.0",
         ..HV
@@ -302,97 +246,84 @@ static HYPERV_FIELDS: [Field; 13] = [
         label: "Spinlock retries",
         at: At::Rel("/domain/features/hyperv/spinlocks/@retries"),
         control: Control::Number(Some(4095), None),
-        get: |d, _| hyperv(d)?.feature(&HypervFeatureName::Spinlocks)?.retries.map(|r| r.to_string()),
-        set: |d, _, v| edit_hyperv(d, |h| {
-            if let Some(f) = h.features.iter_mut().find(|f| f.name == HypervFeatureName::Spinlocks) {
-                f.retries = num(v)
-            }
-        }),
         help: "How often a guest spins before it tells the hypervisor: 4095 or more; 8191 is usual.",
         since: "1.0.0",
         show: Some(|d, _| hv(d, HypervFeatureName::Spinlocks).is_some()),
+        ..FIELD
     },
     Field {
         label: "vpindex",
+        control: Control::Switch,
         at: At::Rel("/domain/features/hyperv/vpindex"),
-        get: |d, _| hv(d, HypervFeatureName::Vpindex),
-        set: |d, _, v| set_hv(d, HypervFeatureName::Vpindex, v),
         help: "Virtual processor index; synic, stimer, tlbflush and ipi need it.",
         since: "1.3.3",
         ..HV
     },
     Field {
         label: "runtime",
+        control: Control::Switch,
         at: At::Rel("/domain/features/hyperv/runtime"),
-        get: |d, _| hv(d, HypervFeatureName::Runtime),
-        set: |d, _, v| set_hv(d, HypervFeatureName::Runtime, v),
         help: "Processor time spent running the guest, and the hypervisor.",
         since: "1.3.3",
         ..HV
     },
     Field {
         label: "synic",
+        control: Control::Switch,
         at: At::Rel("/domain/features/hyperv/synic"),
-        get: |d, _| hv(d, HypervFeatureName::Synic),
-        set: |d, _, v| set_hv(d, HypervFeatureName::Synic, v),
         help: "Synthetic interrupt controller (needs vpindex); stimer needs it.",
         since: "1.3.3",
         ..HV
     },
     Field {
         label: "stimer",
+        control: Control::Switch,
         at: At::Rel("/domain/features/hyperv/stimer"),
-        get: |d, _| hv(d, HypervFeatureName::Stimer),
-        set: |d, _, v| set_hv(d, HypervFeatureName::Stimer, v),
         help: "Synthetic timers (needs synic and the hypervclock timer): much less CPU use by idle Windows guests.",
         since: "1.3.3",
         ..HV
     },
     Field {
         label: "reset",
+        control: Control::Switch,
         at: At::Rel("/domain/features/hyperv/reset"),
-        get: |d, _| hv(d, HypervFeatureName::Reset),
-        set: |d, _, v| set_hv(d, HypervFeatureName::Reset, v),
         help: "Lets the guest reset itself through Hyper-V.",
         since: "1.3.3",
         ..HV
     },
     Field {
         label: "frequencies",
+        control: Control::Switch,
         at: At::Rel("/domain/features/hyperv/frequencies"),
-        get: |d, _| hv(d, HypervFeatureName::Frequencies),
-        set: |d, _, v| set_hv(d, HypervFeatureName::Frequencies, v),
         help: "Tells the guest the TSC and APIC frequencies.",
         since: "4.7.0",
         ..HV
     },
     Field {
         label: "tlbflush",
+        control: Control::Switch,
         at: At::Rel("/domain/features/hyperv/tlbflush"),
-        get: |d, _| hv(d, HypervFeatureName::Tlbflush),
-        set: |d, _, v| set_hv(d, HypervFeatureName::Tlbflush, v),
         help: "TLB flushes through the hypervisor, faster on overcommitted hosts.",
         since: "4.7.0",
         ..HV
     },
     Field {
         label: "ipi",
+        control: Control::Switch,
         at: At::Rel("/domain/features/hyperv/ipi"),
-        get: |d, _| hv(d, HypervFeatureName::Ipi),
-        set: |d, _, v| set_hv(d, HypervFeatureName::Ipi, v),
         help: "Inter-processor interrupts through the hypervisor.",
         since: "4.10.0",
         ..HV
     },
 ];
 
-static MORE_FLAGS: [Field; 3] = [
+pub(crate) static MORE_FLAGS: [Field; 3] = [
     Field {
         label: "SMM",
         at: At::Rel("/domain/features/smm"),
         control: Control::Select(&ON_OFF),
-        get: |d, _| state_text(&d.features.as_ref()?.smm),
-        set: |d, _, v| set_state(d, v, |f| &mut f.smm),
+        get: Some(|d, _| state_text(&d.features.as_ref()?.smm)),
+        set: Some(|d, _, v| set_state(d, v, |f| &mut f.smm)),
         help: "System Management Mode: secure boot on x86 needs it on, so the guest OS cannot write the UEFI variables. Empty: the hypervisor's default.",
         since: "2.1.0",
         ..FIELD
@@ -400,17 +331,7 @@ static MORE_FLAGS: [Field; 3] = [
     Field {
         label: "Hide KVM",
         at: At::Rel("/domain/features/kvm/hidden"),
-        control: Control::Check,
-        get: |d, _| yes(d.features.as_ref()?.kvm.as_ref()?.hidden.as_ref()?.state == Some(true)),
-        set: |d, _, v| {
-            let f = features_mut(d);
-            let kvm = f.kvm.get_or_insert_with(KvmFeatures::default);
-            kvm.hidden = v.map(|_| FeatureState::on());
-            if f.kvm.as_ref() == Some(&KvmFeatures::default()) {
-                f.kvm = None;
-            }
-            tidy_features(d);
-        },
+        control: Control::Switch,
         help: "Hide the KVM signature from the guest: some GPU drivers refuse to run in a virtual machine they can see.",
         since: "1.2.8",
         ..FIELD
@@ -419,8 +340,8 @@ static MORE_FLAGS: [Field; 3] = [
         label: "VMware port",
         at: At::Rel("/domain/features/vmport"),
         control: Control::Select(&ON_OFF),
-        get: |d, _| state_text(&d.features.as_ref()?.vmport),
-        set: |d, _, v| set_state(d, v, |f| &mut f.vmport),
+        get: Some(|d, _| state_text(&d.features.as_ref()?.vmport)),
+        set: Some(|d, _, v| set_state(d, v, |f| &mut f.vmport)),
         help: "The VMware I/O port, for vmmouse; off saves a little with guests that do not use it. Empty: the hypervisor's default.",
         since: "1.2.16",
         ..FIELD
@@ -463,18 +384,18 @@ fn edit_timer(d: &mut Domain, i: usize, f: impl FnOnce(&mut Timer)) {
     }
 }
 
-static TIMER_FIELDS: [Field; 3] = [
+pub(crate) static TIMER_FIELDS: [Field; 3] = [
     Field {
         label: "Timer",
         at: At::Rel("/@name"),
         control: Control::Select(&TIMER_NAMES),
-        get: |d, i| Some(timer(d, i)?.name.as_str().to_string()).filter(|n| !n.is_empty()),
-        set: |d, i, v| edit_timer(d, i, |t| {
+        get: Some(|d, i| Some(timer(d, i)?.name.as_str().to_string()).filter(|n| !n.is_empty())),
+        set: Some(|d, i, v| edit_timer(d, i, |t| {
             t.name = TimerName::parse(v.as_deref().unwrap_or(""));
             if !t.name.takes_tickpolicy() {
                 t.tickpolicy = None;
             }
-        }),
+        })),
         help: "Which timer device of the guest this line sets.",
         since: "0.8.0",
         ..FIELD
@@ -483,18 +404,15 @@ static TIMER_FIELDS: [Field; 3] = [
         label: "Tick policy",
         at: At::Rel("/@tickpolicy"),
         control: Control::Select(&TICK_POLICIES),
-        get: |d, i| Some(timer(d, i)?.tickpolicy.as_ref()?.as_str().to_string()),
-        set: |d, i, v| edit_timer(d, i, |t| t.tickpolicy = v.map(|v| TickPolicy::parse(&v))),
         help: "What happens to ticks missed while the guest was not running: Windows wants catchup for rtc, delay for pit.",
         since: "0.8.0",
         show: Some(|d, i| timer(d, i).is_some_and(|t| t.name.takes_tickpolicy())),
+        ..FIELD
     },
     Field {
         label: "Present",
         at: At::Rel("/@present"),
         control: Control::Select(&YES_NO),
-        get: |d, i| timer(d, i)?.present.map(|p| if p { "yes" } else { "no" }.to_string()),
-        set: |d, i, v| edit_timer(d, i, |t| t.present = v.map(|v| v == "yes")),
         help: "no takes the timer away from the guest, as virt-install does with hpet. Empty: the hypervisor's default.",
         since: "0.8.0",
         ..FIELD
@@ -597,6 +515,7 @@ mod tests {
     use super::*;
 
     use crate::wizard::test_support::problems;
+    use vmxml_core::features::HypervMode;
 
     #[test]
     fn feature_and_timer_choices_are_cores() {
@@ -615,13 +534,15 @@ mod tests {
             .expect("reads");
         for f in HYPERV_FIELDS
             .iter()
-            .filter(|f| matches!(f.control, Control::Check))
+            .filter(|f| matches!(f.control, Control::Check | Control::Switch))
         {
-            (f.set)(&mut d, 0, Some("yes".into()));
+            crate::form::set_field(f, &mut d, "", 0, Some("yes".into()));
         }
         for f in MORE_FLAGS.iter() {
-            (f.set)(
+            crate::form::set_field(
+                f,
                 &mut d,
+                "",
                 0,
                 Some(
                     if matches!(f.control, Control::Check) {
@@ -659,7 +580,7 @@ mod tests {
             assert!(xml.contains(part), "{part} in {xml}");
         }
         for f in HYPERV_FIELDS.iter().chain(MORE_FLAGS.iter()) {
-            (f.set)(&mut d, 0, None);
+            crate::form::set_field(f, &mut d, "", 0, None);
         }
         assert!(d.features.is_none());
     }

@@ -3,17 +3,17 @@
 //! the wizard keeps as written.
 
 use leptos::prelude::*;
-use vmxml_core::devices::hostdev::{Hostdev, HostdevSource, PciAddress, UsbAddress};
+use vmxml_core::devices::hostdev::{Hostdev, HostdevSource, PciAddress};
 use vmxml_core::devices::memballoon::{Memballoon, MemballoonModel};
 use vmxml_core::devices::panic::{Panic, PanicModel};
-use vmxml_core::devices::redirdev::{Redirdev, RedirdevBus, RedirdevType};
-use vmxml_core::devices::rng::{Rng, RngBackend, RngBackendModel, RngModel};
-use vmxml_core::devices::tpm::{Tpm, TpmBackend, TpmBackendType, TpmModel, TpmVersion};
+use vmxml_core::devices::redirdev::Redirdev;
+use vmxml_core::devices::rng::{Rng, RngBackendModel};
+use vmxml_core::devices::tpm::{Tpm, TpmBackendType, TpmModel};
 use vmxml_core::devices::watchdog::{Watchdog, WatchdogAction, WatchdogModel};
 use vmxml_core::devices::Device;
 use vmxml_core::Domain;
 
-use super::{yes, Group};
+use super::Group;
 use crate::fields::{device_at, device_at_mut, element_text, shown_read_only, KeptOthers};
 use crate::form::{never_kept, Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
 use crate::state::use_studio;
@@ -134,31 +134,6 @@ fn usb_id(h: &Hostdev, vendor_id: bool) -> Option<String> {
     }
 }
 
-/// One of the four numbers of a PCI device's host address (0 domain, 1 bus, 2 slot, 3
-/// function).
-fn pci_part(h: &Hostdev, part: usize) -> Option<String> {
-    match &h.source {
-        HostdevSource::Pci {
-            address: Some(a), ..
-        } => [&a.domain, &a.bus, &a.slot, &a.function]
-            .get(part)
-            .and_then(|v| (*v).clone()),
-        _ => None,
-    }
-}
-
-fn set_pci_part(h: &mut Hostdev, part: usize, v: Option<String>) {
-    if let HostdevSource::Pci { address, .. } = &mut h.source {
-        let a = address.get_or_insert_with(PciAddress::default);
-        if let Some(slot) = [&mut a.domain, &mut a.bus, &mut a.slot, &mut a.function]
-            .into_iter()
-            .nth(part)
-        {
-            *slot = v;
-        }
-    }
-}
-
 fn is_pci(d: &Domain, n: usize) -> bool {
     hostdev(d, n).is_some_and(|h| matches!(h.source, HostdevSource::Pci { .. }))
 }
@@ -176,36 +151,6 @@ fn set_usb_id(h: &mut Hostdev, vendor_id: bool, v: Option<String>) {
             *vendor = v
         } else {
             *product = v
-        }
-    }
-}
-
-fn usb_address(h: &Hostdev, bus: bool) -> Option<String> {
-    match &h.source {
-        HostdevSource::Usb {
-            address: Some(a), ..
-        } => {
-            if bus {
-                a.bus.clone()
-            } else {
-                a.device.clone()
-            }
-        }
-        _ => None,
-    }
-}
-
-/// Sets the host bus or device number; `<address>` goes when nothing is left in it.
-fn set_usb_address(h: &mut Hostdev, bus: bool, v: Option<String>) {
-    if let HostdevSource::Usb { address, .. } = &mut h.source {
-        let a = address.get_or_insert_with(UsbAddress::default);
-        if bus {
-            a.bus = v
-        } else {
-            a.device = v
-        }
-        if a.bus.is_none() && a.device.is_none() && a.extra.is_empty() {
-            *address = None;
         }
     }
 }
@@ -232,13 +177,13 @@ const PCI: Field = Field {
     ..FIELD
 };
 
-static FIELDS: [Field; 9] = [
+pub(crate) static FIELDS: [Field; 9] = [
     Field {
         label: "Vendor id",
         at: At::Rel("/source/vendor"),
         control: Control::Text("0x1234"),
-        get: |d, n| usb_id(hostdev(d, n)?, true),
-        set: |d, n, v| edit(d, n, |h| set_usb_id(h, true, v)),
+        get: Some(|d, n| usb_id(hostdev(d, n)?, true)),
+        set: Some(|d, n, v| edit(d, n, |h| set_usb_id(h, true, v))),
         help: "The USB vendor id. Write it in hexadecimal with 0x, as lsusb shows it; decimal and 0-led octal are read too.",
         ..USB
     },
@@ -246,8 +191,8 @@ static FIELDS: [Field; 9] = [
         label: "Product id",
         at: At::Rel("/source/product"),
         control: Control::Text("0xbeef"),
-        get: |d, n| usb_id(hostdev(d, n)?, false),
-        set: |d, n, v| edit(d, n, |h| set_usb_id(h, false, v)),
+        get: Some(|d, n| usb_id(hostdev(d, n)?, false)),
+        set: Some(|d, n, v| edit(d, n, |h| set_usb_id(h, false, v))),
         help: "The USB product id, in the same forms as the vendor id.",
         ..USB
     },
@@ -255,8 +200,6 @@ static FIELDS: [Field; 9] = [
         label: "Host bus",
         at: At::Rel("/source/address/@bus"),
         control: Control::Text("1"),
-        get: |d, n| usb_address(hostdev(d, n)?, true),
-        set: |d, n, v| edit(d, n, |h| set_usb_address(h, true, v)),
         help: "The USB bus the device appears at on the host, in decimal, hexadecimal (0x) or octal (leading 0).",
         ..USB
     },
@@ -264,8 +207,6 @@ static FIELDS: [Field; 9] = [
         label: "Host device number",
         at: At::Rel("/source/address/@device"),
         control: Control::Text("3"),
-        get: |d, n| usb_address(hostdev(d, n)?, false),
-        set: |d, n, v| edit(d, n, |h| set_usb_address(h, false, v)),
         help: "The device number on that bus, in the same forms.",
         ..USB
     },
@@ -273,8 +214,8 @@ static FIELDS: [Field; 9] = [
         label: "Managed",
         at: At::Rel("/@managed"),
         control: Control::Check,
-        get: |d, n| (hostdev(d, n)?.managed == Some(true)).then(|| "yes".into()),
-        set: |d, n, v| edit(d, n, |h| h.managed = v.map(|_| true)),
+        get: Some(|d, n| (hostdev(d, n)?.managed == Some(true)).then(|| "yes".into())),
+        set: Some(|d, n, v| edit(d, n, |h| h.managed = v.map(|_| true))),
         help: "libvirt detaches the device from its host driver before the guest starts and gives it back afterwards. It matters for PCI devices; USB devices are passed through as they are.",
         since: "",
         show: Some(is_usb_or_pci),
@@ -283,8 +224,6 @@ static FIELDS: [Field; 9] = [
         label: "PCI domain",
         at: At::Rel("/source/address/@domain"),
         control: Control::Text("0x0000"),
-        get: |d, n| pci_part(hostdev(d, n)?, 0),
-        set: |d, n, v| edit(d, n, |h| set_pci_part(h, 0, v)),
         help: "The first part of the address lspci -D prints (0000:03:00.0), with 0x: usually 0x0000.",
         ..PCI
     },
@@ -292,8 +231,6 @@ static FIELDS: [Field; 9] = [
         label: "PCI bus",
         at: At::Rel("/source/address/@bus"),
         control: Control::Text("0x03"),
-        get: |d, n| pci_part(hostdev(d, n)?, 1),
-        set: |d, n, v| edit(d, n, |h| set_pci_part(h, 1, v)),
         help: "The bus, the second part of 0000:03:00.0, in hexadecimal with 0x (at most 0xff).",
         ..PCI
     },
@@ -301,8 +238,6 @@ static FIELDS: [Field; 9] = [
         label: "PCI slot",
         at: At::Rel("/source/address/@slot"),
         control: Control::Text("0x00"),
-        get: |d, n| pci_part(hostdev(d, n)?, 2),
-        set: |d, n, v| edit(d, n, |h| set_pci_part(h, 2, v)),
         help: "The slot, the third part of 0000:03:00.0 (at most 0x1f).",
         ..PCI
     },
@@ -310,14 +245,12 @@ static FIELDS: [Field; 9] = [
         label: "PCI function",
         at: At::Rel("/source/address/@function"),
         control: Control::Text("0x0"),
-        get: |d, n| pci_part(hostdev(d, n)?, 3),
-        set: |d, n, v| edit(d, n, |h| set_pci_part(h, 3, v)),
         help: "The function, after the dot in 0000:03:00.0 (0 to 7). A GPU's audio function is a separate device: add it too.",
         ..PCI
     },
 ];
 
-static HOSTDEV: DeviceKind = DeviceKind {
+pub(crate) static HOSTDEV: DeviceKind = DeviceKind {
     name: KIND,
     what: "host device",
     slot: 0,
@@ -384,18 +317,12 @@ pub(super) fn new_pci(d: &Domain) -> Hostdev {
     Hostdev::pci(address)
 }
 
-device_access!(redirdev, redirdev_mut, "redirdev", Redirdev, Redirdev);
-device_access!(tpm, tpm_mut, "tpm", Tpm, Tpm);
-device_access!(rng, rng_mut, "rng", Rng, Rng);
-device_access!(
-    memballoon,
-    memballoon_mut,
-    "memballoon",
-    Memballoon,
-    Memballoon
-);
-device_access!(watchdog, watchdog_mut, "watchdog", Watchdog, Watchdog);
-device_access!(panic_dev, panic_mut, "panic", Panic, Panic);
+device_access!(redirdev, "redirdev", Redirdev, Redirdev);
+device_access!(tpm, "tpm", Tpm, Tpm);
+device_access!(rng, "rng", Rng, Rng);
+device_access!(memballoon, "memballoon", Memballoon, Memballoon);
+device_access!(watchdog, "watchdog", Watchdog, Watchdog);
+device_access!(panic_dev, "panic", Panic, Panic);
 
 const REDIR_BUSES: [(&str, &str); 1] = [("usb", "usb")];
 const REDIR_TYPES: [(&str, &str); 3] = [
@@ -466,21 +393,11 @@ fn titled(what: &str, n: usize, value: Option<&str>) -> String {
     }
 }
 
-fn on(v: Option<String>) -> Option<bool> {
-    v.map(|_| true)
-}
-
-static REDIR_FIELDS: [Field; 2] = [
+pub(crate) static REDIR_FIELDS: [Field; 2] = [
     Field {
         label: "Redirection bus",
         at: At::Rel("/@bus"),
         control: Control::Select(&REDIR_BUSES),
-        get: |d, n| Some(redirdev(d, n)?.bus.as_ref()?.as_str().to_string()),
-        set: |d, n, v| {
-            if let Some(x) = redirdev_mut(d, n) {
-                x.bus = v.map(|v| RedirdevBus::parse(&v))
-            }
-        },
         help: "The guest bus the redirected device appears on; libvirt only has usb.",
         since: "0.9.5",
         ..FIELD
@@ -489,19 +406,13 @@ static REDIR_FIELDS: [Field; 2] = [
         label: "Redirection type",
         at: At::Rel("/@type"),
         control: Control::Select(&REDIR_TYPES),
-        get: |d, n| Some(redirdev(d, n)?.redir_type.as_str().to_string()).filter(|t| !t.is_empty()),
-        set: |d, n, v| {
-            if let Some(x) = redirdev_mut(d, n) {
-                x.redir_type = RedirdevType::parse(v.as_deref().unwrap_or(""))
-            }
-        },
         help: "spicevmc sends USB devices plugged into the SPICE client's machine to the guest; it needs a SPICE display.",
         since: "0.9.5",
         ..FIELD
     },
 ];
 
-static REDIR_KIND: DeviceKind = DeviceKind {
+pub(crate) static REDIR_KIND: DeviceKind = DeviceKind {
     name: "redirdev",
     what: "redirected device",
     slot: 0,
@@ -517,25 +428,11 @@ static REDIR_KIND: DeviceKind = DeviceKind {
     kept: never_kept,
 };
 
-fn tpm_backend_mut(d: &mut Domain, n: usize) -> Option<&mut TpmBackend> {
-    Some(tpm_mut(d, n)?.backend.get_or_insert_with(|| TpmBackend {
-        backend_type: TpmBackendType::Emulator,
-        version: None,
-        extra: Default::default(),
-    }))
-}
-
-static TPM_FIELDS: [Field; 3] = [
+pub(crate) static TPM_FIELDS: [Field; 3] = [
     Field {
         label: "TPM model",
         at: At::Rel("/@model"),
         control: Control::Select(&TPM_MODELS),
-        get: |d, n| Some(tpm(d, n)?.model.as_ref()?.as_str().to_string()),
-        set: |d, n, v| {
-            if let Some(x) = tpm_mut(d, n) {
-                x.model = v.map(|v| TpmModel::parse(&v))
-            }
-        },
         help: "The interface the guest sees: tpm-crb for TPM 2.0 UEFI guests (Windows 11), tpm-tis for TPM 1.2 or BIOS guests. Empty: tpm-tis.",
         since: "1.2.18; tpm-crb 4.1.0",
         ..FIELD
@@ -544,12 +441,6 @@ static TPM_FIELDS: [Field; 3] = [
         label: "TPM backend",
         at: At::Rel("/backend/@type"),
         control: Control::Select(&TPM_BACKENDS),
-        get: |d, n| Some(tpm(d, n)?.backend.as_ref()?.backend_type.as_str().to_string()).filter(|t| !t.is_empty()),
-        set: |d, n, v| {
-            if let Some(b) = tpm_backend_mut(d, n) {
-                b.backend_type = TpmBackendType::parse(v.as_deref().unwrap_or(""))
-            }
-        },
         help: "emulator runs swtpm for the guest, keeping its state with the domain; passthrough hands it the host's TPM.",
         since: "1.2.18; emulator 4.5.0",
         ..FIELD
@@ -558,19 +449,14 @@ static TPM_FIELDS: [Field; 3] = [
         label: "TPM version",
         at: At::Rel("/backend/@version"),
         control: Control::Select(&TPM_VERSIONS),
-        get: |d, n| Some(tpm(d, n)?.backend.as_ref()?.version.as_ref()?.as_str().to_string()),
-        set: |d, n, v| {
-            if let Some(b) = tpm_backend_mut(d, n) {
-                b.version = v.map(|v| TpmVersion::parse(&v))
-            }
-        },
         help: "The TPM specification the emulator implements: 2.0 for Windows 11 and measured boot.",
         since: "",
         show: Some(|d, n| tpm(d, n).and_then(|t| t.backend.as_ref()).is_some_and(|b| b.backend_type != TpmBackendType::Passthrough)),
+        ..FIELD
     },
 ];
 
-static TPM_KIND: DeviceKind = DeviceKind {
+pub(crate) static TPM_KIND: DeviceKind = DeviceKind {
     name: "tpm",
     what: "TPM",
     slot: 0,
@@ -586,25 +472,11 @@ static TPM_KIND: DeviceKind = DeviceKind {
     kept: never_kept,
 };
 
-fn rng_backend_mut(d: &mut Domain, n: usize) -> Option<&mut RngBackend> {
-    Some(rng_mut(d, n)?.backend.get_or_insert_with(|| RngBackend {
-        model: RngBackendModel::Random,
-        device: None,
-        extra: Default::default(),
-    }))
-}
-
-static RNG_FIELDS: [Field; 3] = [
+pub(crate) static RNG_FIELDS: [Field; 3] = [
     Field {
         label: "RNG model",
         at: At::Rel("/@model"),
         control: Control::Select(&RNG_MODELS),
-        get: |d, n| Some(rng(d, n)?.model.as_str().to_string()).filter(|m| !m.is_empty()),
-        set: |d, n, v| {
-            if let Some(x) = rng_mut(d, n) {
-                x.model = RngModel::parse(v.as_deref().unwrap_or(""))
-            }
-        },
         help: "A virtio RNG gives the guest entropy from the host, so it never waits for randomness at boot.",
         since: "1.3.4",
         ..FIELD
@@ -613,12 +485,6 @@ static RNG_FIELDS: [Field; 3] = [
         label: "RNG backend",
         at: At::Rel("/backend/@model"),
         control: Control::Select(&RNG_BACKENDS),
-        get: |d, n| Some(rng(d, n)?.backend.as_ref()?.model.as_str().to_string()).filter(|m| !m.is_empty()),
-        set: |d, n, v| {
-            if let Some(b) = rng_backend_mut(d, n) {
-                b.model = RngBackendModel::parse(v.as_deref().unwrap_or(""))
-            }
-        },
         help: "Where the entropy comes from on the host: random reads a device file.",
         since: "1.3.4; builtin 6.1.0",
         ..FIELD
@@ -627,19 +493,14 @@ static RNG_FIELDS: [Field; 3] = [
         label: "Host device",
         at: At::Rel("/backend"),
         control: Control::Text("/dev/urandom"),
-        get: |d, n| rng(d, n)?.backend.as_ref()?.device.clone(),
-        set: |d, n, v| {
-            if let Some(b) = rng_backend_mut(d, n) {
-                b.device = v
-            }
-        },
         help: "The file the random backend reads: /dev/urandom (or /dev/random, /dev/hwrng). Empty: /dev/random.",
         since: "1.3.4",
         show: Some(|d, n| rng(d, n).and_then(|r| r.backend.as_ref()).is_some_and(|b| b.model == RngBackendModel::Random)),
+        ..FIELD
     },
 ];
 
-static RNG_KIND: DeviceKind = DeviceKind {
+pub(crate) static RNG_KIND: DeviceKind = DeviceKind {
     name: "rng",
     what: "random number generator",
     slot: 0,
@@ -655,30 +516,18 @@ static RNG_KIND: DeviceKind = DeviceKind {
     kept: never_kept,
 };
 
-static BALLOON_FIELDS: [Field; 3] = [
+pub(crate) static BALLOON_FIELDS: [Field; 3] = [
     Field {
         label: "Balloon model",
         at: At::Rel("/@model"),
         control: Control::Select(&BALLOON_MODELS),
-        get: |d, n| Some(memballoon(d, n)?.model.as_str().to_string()).filter(|m| !m.is_empty()),
-        set: |d, n, v| {
-            if let Some(x) = memballoon_mut(d, n) {
-                x.model = MemballoonModel::parse(v.as_deref().unwrap_or(""))
-            }
-        },
         help: "The balloon lets the host take memory back from a running guest (below the current memory) and reports memory statistics. none removes the one libvirt adds by default.",
         ..FIELD
     },
     Field {
         label: "Auto-deflate",
         at: At::Rel("/@autodeflate"),
-        control: Control::Check,
-        get: |d, n| yes(memballoon(d, n)?.autodeflate == Some(true)),
-        set: |d, n, v| {
-            if let Some(x) = memballoon_mut(d, n) {
-                x.autodeflate = on(v)
-            }
-        },
+        control: Control::Switch,
         help: "The balloon gives memory back before the guest runs out of it.",
         since: "1.3.1",
         ..FIELD
@@ -686,20 +535,14 @@ static BALLOON_FIELDS: [Field; 3] = [
     Field {
         label: "Free page reporting",
         at: At::Rel("/@freePageReporting"),
-        control: Control::Check,
-        get: |d, n| yes(memballoon(d, n)?.free_page_reporting == Some(true)),
-        set: |d, n, v| {
-            if let Some(x) = memballoon_mut(d, n) {
-                x.free_page_reporting = on(v)
-            }
-        },
+        control: Control::Switch,
         help: "The guest tells the host which pages it freed, so the host can reclaim them.",
         since: "6.9.0",
         ..FIELD
     },
 ];
 
-static BALLOON_KIND: DeviceKind = DeviceKind {
+pub(crate) static BALLOON_KIND: DeviceKind = DeviceKind {
     name: "memballoon",
     what: "memory balloon",
     slot: 0,
@@ -715,17 +558,11 @@ static BALLOON_KIND: DeviceKind = DeviceKind {
     kept: never_kept,
 };
 
-static WATCHDOG_FIELDS: [Field; 2] = [
+pub(crate) static WATCHDOG_FIELDS: [Field; 2] = [
     Field {
         label: "Watchdog model",
         at: At::Rel("/@model"),
         control: Control::Select(&WATCHDOG_MODELS),
-        get: |d, n| Some(watchdog(d, n)?.model.as_str().to_string()).filter(|m| !m.is_empty()),
-        set: |d, n, v| {
-            if let Some(x) = watchdog_mut(d, n) {
-                x.model = WatchdogModel::parse(v.as_deref().unwrap_or(""))
-            }
-        },
         help: "A virtual watchdog card: if the guest's watchdog daemon stops petting it, the action below runs.",
         since: "0.7.3",
         ..FIELD
@@ -734,19 +571,13 @@ static WATCHDOG_FIELDS: [Field; 2] = [
         label: "Watchdog action",
         at: At::Rel("/@action"),
         control: Control::Select(&WATCHDOG_ACTIONS),
-        get: |d, n| Some(watchdog(d, n)?.action.as_ref()?.as_str().to_string()),
-        set: |d, n, v| {
-            if let Some(x) = watchdog_mut(d, n) {
-                x.action = v.map(|v| WatchdogAction::parse(&v))
-            }
-        },
         help: "What happens when the guest hangs. Empty: reset.",
         since: "0.7.3",
         ..FIELD
     },
 ];
 
-static WATCHDOG_KIND: DeviceKind = DeviceKind {
+pub(crate) static WATCHDOG_KIND: DeviceKind = DeviceKind {
     name: "watchdog",
     what: "watchdog",
     slot: 0,
@@ -756,22 +587,16 @@ static WATCHDOG_KIND: DeviceKind = DeviceKind {
     kept: never_kept,
 };
 
-static PANIC_FIELDS: [Field; 1] = [Field {
+pub(crate) static PANIC_FIELDS: [Field; 1] = [Field {
     label: "Panic model",
     at: At::Rel("/@model"),
     control: Control::Select(&PANIC_MODELS),
-    get: |d, n| Some(panic_dev(d, n)?.model.as_ref()?.as_str().to_string()),
-    set: |d, n, v| {
-        if let Some(x) = panic_mut(d, n) {
-            x.model = v.map(|v| PanicModel::parse(&v))
-        }
-    },
     help: "Lets the guest tell libvirt it crashed, so the on-crash action on the Features page runs. Empty: the architecture's own.",
     since: "1.2.1",
     ..FIELD
 }];
 
-static PANIC_KIND: DeviceKind = DeviceKind {
+pub(crate) static PANIC_KIND: DeviceKind = DeviceKind {
     name: "panic",
     what: "panic notifier",
     slot: 0,
@@ -887,6 +712,9 @@ pub fn HostDevices() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use vmxml_core::devices::redirdev::{RedirdevBus, RedirdevType};
+    use vmxml_core::devices::rng::RngModel;
+    use vmxml_core::devices::tpm::TpmVersion;
     use vmxml_core::devices::CharKind;
 
     use crate::wizard::test_support::problems_said as problems;
@@ -910,16 +738,27 @@ mod tests {
             ]
         );
         assert_eq!(problems(&d), Vec::<String>::new());
-        if let Some(h) = hostdev_mut(&mut d, 0) {
-            set_usb_address(h, true, Some("1".into()));
-            set_usb_address(h, false, Some("3".into()));
-            set_usb_address(h, true, None);
-            set_usb_address(h, false, None);
-            assert!(matches!(
-                &h.source,
-                HostdevSource::Usb { address: None, .. }
-            ));
-        }
+        // The address's parts are set and cleared by path, and it goes when both are clear.
+        let field = |label: &str| FIELDS.iter().find(|f| f.label == label).expect("a field");
+        let base = crate::fields::device_path(KIND, 0, 3);
+        let set = |d: &mut Domain, label: &str, v: Option<&str>| {
+            crate::form::set_field(field(label), d, &base, 0, v.map(str::to_string))
+        };
+        set(&mut d, "Host bus", Some("1"));
+        set(&mut d, "Host device number", Some("3"));
+        assert!(matches!(
+            hostdev(&d, 0).map(|h| &h.source),
+            Some(HostdevSource::Usb {
+                address: Some(_),
+                ..
+            })
+        ));
+        set(&mut d, "Host bus", None);
+        set(&mut d, "Host device number", None);
+        assert!(matches!(
+            hostdev(&d, 0).map(|h| &h.source),
+            Some(HostdevSource::Usb { address: None, .. })
+        ));
     }
 
     /// One of every device the wizard's add buttons make, in one design: what the browser

@@ -173,58 +173,28 @@ fn title(i: &Interface, n: usize) -> String {
     }
 }
 
-fn endpoint(i: &Interface) -> Option<(&Option<String>, &Option<i32>)> {
-    match &i.source {
-        InterfaceSource::Mcast { address, port, .. }
-        | InterfaceSource::Server { address, port, .. }
-        | InterfaceSource::Client { address, port, .. } => Some((address, port)),
-        _ => None,
-    }
-}
-
-fn endpoint_mut(i: &mut Interface) -> Option<(&mut Option<String>, &mut Option<i32>)> {
-    match &mut i.source {
-        InterfaceSource::Mcast { address, port, .. }
-        | InterfaceSource::Server { address, port, .. }
-        | InterfaceSource::Client { address, port, .. } => Some((address, port)),
-        _ => None,
-    }
-}
-
 fn type_is(d: &Domain, n: usize, types: &[&str]) -> bool {
     iface(d, n).is_some_and(|x| types.contains(&x.source.type_name()))
-}
-
-fn address(d: &Domain, n: usize) -> Option<String> {
-    endpoint(iface(d, n)?)?.0.clone()
-}
-
-fn set_address(d: &mut Domain, n: usize, v: Option<String>) {
-    if let Some((a, _)) = iface_mut(d, n).and_then(endpoint_mut) {
-        *a = v
-    }
 }
 
 const ADDRESS: Field = Field {
     label: "Address",
     since: "≤ 0.4.5",
     at: At::Rel("/source/@address"),
-    get: address,
-    set: set_address,
     ..FIELD
 };
 
-static FIELDS: [Field; 14] = [
+pub(crate) static FIELDS: [Field; 14] = [
     Field {
         label: "Type",
         at: At::Rel("/@type"),
         control: Control::Select(&TYPES),
-        get: |d, n| iface(d, n).map(|x| x.source.type_name().to_string()),
-        set: |d, n, v| {
+        get: Some(|d, n| iface(d, n).map(|x| x.source.type_name().to_string())),
+        set: Some(|d, n, v| {
             if let Some(x) = iface_mut(d, n) {
                 set_interface_type(x, v.as_deref().unwrap_or("network"))
             }
-        },
+        }),
         help: "How the NIC reaches a network on the host. A virtual network suits hosts with dynamic or wireless networking; a bridge suits static wired hosts; user needs no privileges.",
         since: "≤ 0.4.5",
         show: Some(|d, n| iface(d, n).is_some_and(|x| !matches!(x.source, InterfaceSource::Other { .. }))),
@@ -233,69 +203,37 @@ static FIELDS: [Field; 14] = [
         label: "Network",
         at: At::Rel("/source/@network"),
         control: Control::Text("default"),
-        get: |d, n| match &iface(d, n)?.source {
-            InterfaceSource::Network { network, .. } => network.clone(),
-            _ => None,
-        },
-        set: |d, n, v| {
-            if let Some(InterfaceSource::Network { network, .. }) = iface_mut(d, n).map(|x| &mut x.source) {
-                *network = v
-            }
-        },
         help: "The name of a libvirt virtual network (virsh net-list). 'default' is set up out of the box and NATs to the host's default route; DHCP and DNS are provided.",
         show: Some(|d, n| type_is(d, n, &["network"])),
         since: "≤ 0.4.5",
+        ..FIELD
     },
     Field {
         label: "Bridge",
         at: At::Rel("/source/@bridge"),
         control: Control::Text("br0"),
-        get: |d, n| match &iface(d, n)?.source {
-            InterfaceSource::Bridge { bridge, .. } => bridge.clone(),
-            _ => None,
-        },
-        set: |d, n, v| {
-            if let Some(InterfaceSource::Bridge { bridge, .. }) = iface_mut(d, n).map(|x| &mut x.source) {
-                *bridge = v
-            }
-        },
         help: "A bridge device on the host with one or more of its physical NICs attached: the guest is on the LAN like a physical machine.",
         show: Some(|d, n| type_is(d, n, &["bridge"])),
         since: "≤ 0.4.5",
+        ..FIELD
     },
     Field {
         label: "Host NIC",
         at: At::Rel("/source/@dev"),
         control: Control::Text("eth0"),
-        get: |d, n| match &iface(d, n)?.source {
-            InterfaceSource::Direct { dev, .. } => dev.clone(),
-            _ => None,
-        },
-        set: |d, n, v| {
-            if let Some(InterfaceSource::Direct { dev, .. }) = iface_mut(d, n).map(|x| &mut x.source) {
-                *dev = v
-            }
-        },
         help: "The host's physical NIC the guest shares through macvtap (ip link lists them). No bridge to set up; the host itself cannot reach the guest this way.",
         show: Some(|d, n| type_is(d, n, &["direct"])),
         since: "0.7.7",
+        ..FIELD
     },
     Field {
         label: "macvtap mode",
         at: At::Rel("/source/@mode"),
         control: Control::Select(&DIRECT_MODES),
-        get: |d, n| match &iface(d, n)?.source {
-            InterfaceSource::Direct { mode, .. } => mode.as_ref().map(|m| m.as_str().to_string()),
-            _ => None,
-        },
-        set: |d, n, v| {
-            if let Some(InterfaceSource::Direct { mode, .. }) = iface_mut(d, n).map(|x| &mut x.source) {
-                *mode = v.map(|v| DirectMode::parse(&v))
-            }
-        },
         help: "bridge lets guests on the same NIC talk to each other; vepa sends everything to the switch; private isolates guests; passthrough gives the guest the whole device.",
         show: Some(|d, n| type_is(d, n, &["direct"])),
         since: "0.7.7; passthrough 0.9.2",
+        ..FIELD
     },
     Field {
         control: Control::Text("230.0.0.1"),
@@ -319,26 +257,15 @@ static FIELDS: [Field; 14] = [
         label: "Port",
         at: At::Rel("/source/@port"),
         control: Control::Number(Some(1), Some(65535)),
-        get: |d, n| endpoint(iface(d, n)?)?.1.map(|p| p.to_string()),
-        set: |d, n, v| {
-            if let Some((_, p)) = iface_mut(d, n).and_then(endpoint_mut) {
-                *p = v.and_then(|v| v.parse().ok())
-            }
-        },
         help: "The UDP or TCP port of the tunnel, the same on every guest, such as 5558.",
         show: Some(|d, n| type_is(d, n, &["mcast", "server", "client"])),
         since: "≤ 0.4.5",
+        ..FIELD
     },
     Field {
         label: "MAC address",
         at: At::Rel("/mac/@address"),
         control: Control::Generate("generated by libvirt when empty", "Generate", || mac_from(random_bytes())),
-        get: |d, n| iface(d, n)?.mac.clone(),
-        set: |d, n, v| {
-            if let Some(x) = iface_mut(d, n) {
-                x.mac = v
-            }
-        },
         help: "Six hex pairs separated by colons, such as 52:54:00:5d:c7:9e. Leave it empty and libvirt generates one.",
         since: "≤ 0.4.5",
         ..FIELD
@@ -347,12 +274,6 @@ static FIELDS: [Field; 14] = [
         label: "Model",
         at: At::Rel("/model/@type"),
         control: Control::Select(&MODELS),
-        get: |d, n| iface(d, n)?.model.clone(),
-        set: |d, n, v| {
-            if let Some(x) = iface_mut(d, n) {
-                x.model = v
-            }
-        },
         help: "The network card the guest sees, for hypervisors that emulate several: virtio is fastest (Windows needs the virtio-win drivers); e1000e works everywhere.",
         ..FIELD
     },
@@ -360,12 +281,6 @@ static FIELDS: [Field; 14] = [
         label: "Boot order",
         at: At::Rel("/boot/@order"),
         control: Control::Number(Some(1), Some(999)),
-        get: |d, n| iface(d, n)?.boot_order.map(|o| o.to_string()),
-        set: |d, n, v| {
-            if let Some(x) = iface_mut(d, n) {
-                x.boot_order = v.and_then(|v| v.parse().ok())
-            }
-        },
         help: "Boot from the network (PXE) through this NIC, at this place in the boot order. Per-device boot order replaces the boot devices of the OS page.",
         since: "0.8.8",
         ..FIELD
@@ -375,39 +290,29 @@ static FIELDS: [Field; 14] = [
         label: "Host device name",
         at: At::Rel("/target/@dev"),
         control: Control::Text("vnetN, chosen by libvirt"),
-        get: |d, n| iface(d, n)?.target.clone(),
-        set: |d, n, v| {
-            if let Some(x) = iface_mut(d, n) {
-                x.target = v
-            }
-        },
         help: "The tap device created on the host; libvirt names it vnetN when empty. Names starting with vnet, macvtap or macvlan are reserved.",
         show: Some(|d, n| {
             type_is(d, n, &["network", "bridge", "ethernet"])
                 || iface(d, n).is_some_and(|x| x.target.is_some())
         }),
         since: "≤ 0.4.5",
+        ..FIELD
     },
     Field {
         label: "Script",
         at: At::Rel("/script/@path"),
         control: Control::Text("/etc/qemu-ifup"),
-        get: |d, n| iface(d, n)?.script.clone(),
-        set: |d, n, v| {
-            if let Some(x) = iface_mut(d, n) {
-                x.script = v
-            }
-        },
         help: "A script run on the host to connect the tap device to the network: vif-bridge for Xen bridges; /etc/qemu-ifup by default for ethernet.",
         show: Some(|d, n| {
             type_is(d, n, &["bridge", "ethernet"])
                 || iface(d, n).is_some_and(|x| x.script.is_some())
         }),
         since: "0.2.1",
+        ..FIELD
     },
 ];
 
-static INTERFACE: DeviceKind = DeviceKind {
+pub(crate) static INTERFACE: DeviceKind = DeviceKind {
     name: KIND,
     what: "interface",
     slot: 0,

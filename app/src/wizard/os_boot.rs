@@ -5,26 +5,17 @@ use leptos::prelude::*;
 use vmxml_core::node::step;
 use vmxml_core::os::{
     Boot, BootDevice, BootMenu, Firmware, FirmwareFeature, FirmwareFeatureName, FirmwareFeatures,
-    Loader, LoaderType, Nvram, Os, OsKind, OsType,
+    LoaderType, Nvram, Os,
 };
 use vmxml_core::Domain;
 
-use super::{num, yes, Group};
+use super::{yes, Group};
 use crate::fields::{at, field_id, Select};
 use crate::form::{fields, At, Control, Field, FIELD};
 use crate::state::use_studio;
 
 fn os_mut(d: &mut Domain) -> &mut Os {
     d.os.get_or_insert_with(Os::default)
-}
-
-fn os_type_mut(d: &mut Domain) -> &mut OsType {
-    os_mut(d).os_type.get_or_insert_with(|| OsType {
-        kind: OsKind::Hvm,
-        arch: None,
-        machine: None,
-        extra: Default::default(),
-    })
 }
 
 const BOOT_DEVICES: [(&str, &str); 4] = [
@@ -97,17 +88,11 @@ const OS_TYPES: [(&str, &str); 6] = [
     ("uml", "uml: User-mode Linux"),
 ];
 
-fn os_type(d: &Domain) -> Option<&OsType> {
-    d.os.as_ref()?.os_type.as_ref()
-}
-
-static GUEST_OS: [Field; 3] = [
+pub(crate) static GUEST_OS: [Field; 3] = [
     Field {
         label: "OS type",
         at: At::Rel("/domain/os/type"),
         control: Control::Select(&OS_TYPES),
-        get: |d, _| os_type(d).map(|t| t.kind.as_str().to_string()),
-        set: |d, _, v| os_type_mut(d).kind = OsKind::parse(v.as_deref().unwrap_or("hvm")),
         help: "hvm is an OS designed to run on bare metal, which needs full virtualization; linux (badly named) is a Xen 3 paravirtualized guest.",
         since: "0.0.1",
         ..FIELD
@@ -116,8 +101,6 @@ static GUEST_OS: [Field; 3] = [
         label: "Architecture",
         at: At::Rel("/domain/os/type/@arch"),
         control: Control::Text("x86_64"),
-        get: |d, _| os_type(d)?.arch.clone(),
-        set: |d, _, v| os_type_mut(d).arch = v,
         help: "The CPU architecture to virtualize; the host's capabilities XML lists the allowed values.",
         since: "0.0.1",
         ..FIELD
@@ -126,33 +109,27 @@ static GUEST_OS: [Field; 3] = [
         label: "Machine type",
         at: At::Rel("/domain/os/type/@machine"),
         control: Control::Text("q35"),
-        get: |d, _| os_type(d)?.machine.clone(),
-        set: |d, _, v| os_type_mut(d).machine = v,
         help: "The emulated machine, such as q35 or pc for x86 KVM guests.",
         since: "0.0.1",
         ..FIELD
     },
 ];
 
-static LOADER: [Field; 1] = [Field {
+pub(crate) static LOADER: [Field; 1] = [Field {
     label: "Loader",
     at: At::Rel("/domain/os/loader"),
     control: Control::Text("/usr/lib/xen/boot/hvmloader"),
-    get: |d, _| Some(loader(d)?.path.clone()).filter(|p| !p.is_empty()),
-    set: |d, _, v| edit_loader(d, |l| l.path = v.unwrap_or_default()),
     help:
         "A firmware blob that helps create the domain; Xen fully virtualized guests need hvmloader.",
     since: "0.1.0",
     ..FIELD
 }];
 
-static KERNEL_BOOT: [Field; 3] = [
+pub(crate) static KERNEL_BOOT: [Field; 3] = [
     Field {
         label: "Kernel",
         at: At::Rel("/domain/os/kernel"),
         control: Control::Text("/root/f8-i386-vmlinuz"),
-        get: |d, _| d.os.as_ref()?.kernel.clone(),
-        set: |d, _, v| os_mut(d).kernel = v,
         help: "Fully-qualified path to the kernel image in the host OS.",
         since: "0.0.1",
         ..FIELD
@@ -161,8 +138,6 @@ static KERNEL_BOOT: [Field; 3] = [
         label: "Initrd",
         at: At::Rel("/domain/os/initrd"),
         control: Control::Text("/root/f8-i386-initrd"),
-        get: |d, _| d.os.as_ref()?.initrd.clone(),
-        set: |d, _, v| os_mut(d).initrd = v,
         help: "Fully-qualified path to the (optional) ramdisk image in the host OS.",
         since: "0.0.1",
         ..FIELD
@@ -171,21 +146,17 @@ static KERNEL_BOOT: [Field; 3] = [
         label: "Kernel command line",
         at: At::Rel("/domain/os/cmdline"),
         control: Control::Text("console=ttyS0"),
-        get: |d, _| d.os.as_ref()?.cmdline.clone(),
-        set: |d, _, v| os_mut(d).cmdline = v,
         help: "Arguments passed to the kernel (or installer) at boot, such as an alternate console or a kickstart file.",
         since: "0.0.1",
         ..FIELD
     },
 ];
 
-static HOST_BOOTLOADER: [Field; 2] = [
+pub(crate) static HOST_BOOTLOADER: [Field; 2] = [
     Field {
         label: "Bootloader",
         at: At::Rel("/domain/bootloader"),
         control: Control::Text("/usr/bin/pygrub"),
-        get: |d, _| d.bootloader.clone(),
-        set: |d, _, v| d.bootloader = v,
         help: "Fully qualified path to the bootloader executable in the host OS.",
         since: "0.1.0",
         ..FIELD
@@ -194,60 +165,29 @@ static HOST_BOOTLOADER: [Field; 2] = [
         label: "Bootloader arguments",
         at: At::Rel("/domain/bootloader_args"),
         control: Control::Text("--append single"),
-        get: |d, _| d.bootloader_args.clone(),
-        set: |d, _, v| d.bootloader_args = v,
         help: "Command line arguments passed to the bootloader.",
         since: "0.2.3",
         ..FIELD
     },
 ];
 
-static DEVICE_MODEL: [Field; 1] = [Field {
+pub(crate) static DEVICE_MODEL: [Field; 1] = [Field {
     label: "Emulator",
     at: At::Rel("/domain/devices/emulator"),
     control: Control::Text("/usr/bin/qemu-system-x86_64"),
-    get: |d, _| d.devices.as_ref()?.emulator.clone(),
-    set: |d, _, v| d.devices_mut().emulator = v,
+    get: Some(|d, _| d.devices.as_ref()?.emulator.clone()),
+    set: Some(|d, _, v| d.devices_mut().emulator = v),
     help: "Path of the device model emulator binary; the capabilities XML names the default for each domain type and architecture.",
     since: "0.1.3",
     ..FIELD
 }];
 
-fn loader(d: &Domain) -> Option<&Loader> {
-    d.os.as_ref()?.loader.as_ref()
-}
-
-/// Edits `<loader>`, made empty when missing; it goes when nothing is left in it.
-fn edit_loader(d: &mut Domain, f: impl FnOnce(&mut Loader)) {
-    let os = os_mut(d);
-    f(os.loader.get_or_insert_with(Loader::default));
-    if os.loader.as_ref() == Some(&Loader::default()) {
-        os.loader = None;
-    }
-}
-
 fn nvram(d: &Domain) -> Option<&Nvram> {
     d.os.as_ref()?.nvram.as_ref()
 }
 
-fn edit_nvram(d: &mut Domain, f: impl FnOnce(&mut Nvram)) {
-    let os = os_mut(d);
-    f(os.nvram.get_or_insert_with(Nvram::default));
-    if os.nvram.as_ref() == Some(&Nvram::default()) {
-        os.nvram = None;
-    }
-}
-
 fn bootmenu(d: &Domain) -> Option<&BootMenu> {
     d.os.as_ref()?.bootmenu.as_ref()
-}
-
-fn edit_bootmenu(d: &mut Domain, f: impl FnOnce(&mut BootMenu)) {
-    let os = os_mut(d);
-    f(os.bootmenu.get_or_insert_with(BootMenu::default));
-    if os.bootmenu.as_ref() == Some(&BootMenu::default()) {
-        os.bootmenu = None;
-    }
 }
 
 /// Whether firmware auto-selection must offer secure boot with Microsoft's keys enrolled.
@@ -306,13 +246,11 @@ fn is_efi(d: &Domain, _: usize) -> bool {
         || nvram(d).is_some()
 }
 
-static FIRMWARE: [Field; 7] = [
+pub(crate) static FIRMWARE: [Field; 7] = [
     Field {
         label: "Firmware",
         at: At::Rel("/domain/os/@firmware"),
         control: Control::Select(&FIRMWARES),
-        get: |d, _| Some(d.os.as_ref()?.firmware.as_ref()?.as_str().to_string()),
-        set: |d, _, v| os_mut(d).firmware = v.map(|v| Firmware::parse(&v)),
         help: "libvirt picks a firmware image of this kind from the host's descriptors, so no loader path is needed. UEFI is what Windows 11 and modern Linux installs expect. Empty: the hypervisor's default (BIOS on x86).",
         since: "5.2.0",
         ..FIELD
@@ -321,8 +259,8 @@ static FIRMWARE: [Field; 7] = [
         label: "Secure boot",
         at: At::Rel("/domain/os/firmware/feature/@enabled"),
         control: Control::Check,
-        get: |d, _| yes(secure_boot(d)),
-        set: |d, _, v| set_secure_boot(d, v.is_some()),
+        get: Some(|d, _| yes(secure_boot(d))),
+        set: Some(|d, _, v| set_secure_boot(d, v.is_some())),
         help: "Ask firmware auto-selection for an image with secure boot on and Microsoft's keys enrolled (secure-boot and enrolled-keys features). Needs UEFI and, on x86, SMM on the Features page.",
         since: "7.2.0",
         ..FIELD
@@ -331,8 +269,6 @@ static FIRMWARE: [Field; 7] = [
         label: "Loader type",
         at: At::Rel("/domain/os/loader/@type"),
         control: Control::Select(&LOADER_TYPES),
-        get: |d, _| Some(loader(d)?.loader_type.as_ref()?.as_str().to_string()),
-        set: |d, _, v| edit_loader(d, |l| l.loader_type = v.map(|v| LoaderType::parse(&v))),
         help: "How the loader is mapped into the guest: OVMF with a variable store is pflash.",
         since: "1.2.8",
         ..FIELD
@@ -341,8 +277,6 @@ static FIRMWARE: [Field; 7] = [
         label: "Loader read-only",
         at: At::Rel("/domain/os/loader/@readonly"),
         control: Control::Check,
-        get: |d, _| yes(loader(d)?.readonly == Some(true)),
-        set: |d, _, v| edit_loader(d, |l| l.readonly = v.map(|_| true)),
         help: "The guest cannot write the loader image; OVMF code images are read-only, their variables live in NVRAM.",
         since: "1.2.8",
         ..FIELD
@@ -351,8 +285,6 @@ static FIRMWARE: [Field; 7] = [
         label: "Loader secure",
         at: At::Rel("/domain/os/loader/@secure"),
         control: Control::Check,
-        get: |d, _| yes(loader(d)?.secure == Some(true)),
-        set: |d, _, v| edit_loader(d, |l| l.secure = v.map(|_| true)),
         help: "The loader is secure-boot capable: the guest can only change its variables in System Management Mode (turn SMM on on the Features page).",
         since: "2.1.0",
         ..FIELD
@@ -361,31 +293,27 @@ static FIRMWARE: [Field; 7] = [
         label: "NVRAM file",
         at: At::Rel("/domain/os/nvram"),
         control: Control::Text("/var/lib/libvirt/qemu/nvram/guest_VARS.fd"),
-        get: |d, _| Some(nvram(d)?.path.clone()).filter(|p| !p.is_empty()),
-        set: |d, _, v| edit_nvram(d, |x| x.path = v.unwrap_or_default()),
         help: "The guest's own UEFI variable store. Empty: libvirt names one under /var/lib/libvirt/qemu/nvram.",
         since: "1.2.8",
         show: Some(is_efi),
+        ..FIELD
     },
     Field {
         label: "NVRAM template",
         at: At::Rel("/domain/os/nvram/@template"),
         control: Control::Text("/usr/share/OVMF/OVMF_VARS.fd"),
-        get: |d, _| nvram(d)?.template.clone(),
-        set: |d, _, v| edit_nvram(d, |x| x.template = v),
         help: "The pristine variable store the guest's copy is made from, the first time it starts.",
         since: "1.2.8",
         show: Some(is_efi),
+        ..FIELD
     },
 ];
 
-static BOOT_MENU: [Field; 2] = [
+pub(crate) static BOOT_MENU: [Field; 2] = [
     Field {
         label: "Boot menu",
         at: At::Rel("/domain/os/bootmenu/@enable"),
         control: Control::Check,
-        get: |d, _| yes(bootmenu(d)?.enable == Some(true)),
-        set: |d, _, v| edit_bootmenu(d, |b| b.enable = v.map(|_| true)),
         help: "Offer the firmware's interactive boot menu when the guest starts.",
         since: "0.8.3",
         ..FIELD
@@ -394,11 +322,10 @@ static BOOT_MENU: [Field; 2] = [
         label: "Boot menu timeout (ms)",
         at: At::Rel("/domain/os/bootmenu/@timeout"),
         control: Control::Number(Some(0), Some(65535)),
-        get: |d, _| bootmenu(d)?.timeout.map(|t| t.to_string()),
-        set: |d, _, v| edit_bootmenu(d, |b| b.timeout = num(v)),
         help: "How long the boot menu waits for a key, in milliseconds (0 to 65535).",
         since: "1.2.8",
         show: Some(|d, _| bootmenu(d).is_some_and(|b| b.enable == Some(true))),
+        ..FIELD
     },
 ];
 
@@ -478,7 +405,7 @@ mod tests {
                 .chain(BOOT_MENU.iter())
                 .find(|f| f.label == label)
                 .expect("a field");
-            (f.set)(d, 0, v.map(str::to_string));
+            crate::form::set_field(f, d, "", 0, v.map(str::to_string));
         };
         set(&mut d, "Firmware", Some("efi"));
         set(&mut d, "Secure boot", Some("yes"));

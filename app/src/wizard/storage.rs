@@ -4,17 +4,15 @@
 use leptos::prelude::*;
 use vmxml_core::devices::controller::{Controller, ControllerModel, ControllerType};
 use vmxml_core::devices::disk::drive_name;
-use vmxml_core::devices::disk::{
-    Disk, DiskBus, DiskCache, DiskDevice, DiskDiscard, DiskDriver, DiskIo, DiskSource, DiskTarget,
-};
-use vmxml_core::devices::filesystem::{Filesystem, FilesystemSource, FsAccessMode, FsDriverType};
+use vmxml_core::devices::disk::{Disk, DiskBus, DiskDevice, DiskDriver, DiskSource, DiskTarget};
+use vmxml_core::devices::filesystem::{Filesystem, FilesystemSource};
 use vmxml_core::devices::Device;
 use vmxml_core::memory::{MemoryAccessMode, MemoryBacking, MemorySourceType};
 use vmxml_core::node::Extra;
 use vmxml_core::os::OsKind;
 use vmxml_core::{Domain, DomainType};
 
-use super::{first_free, num, yes, Group};
+use super::{first_free, Group};
 use crate::fields::{device_at, device_at_mut, device_count};
 use crate::form::{never_kept, Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
 
@@ -86,15 +84,6 @@ fn target_mut(x: &mut Disk) -> &mut DiskTarget {
         bus: None,
         extra: Extra::default(),
     })
-}
-
-/// Sets one driver attribute; drops `<driver>` when nothing is left in it.
-fn set_driver(x: &mut Disk, f: impl FnOnce(&mut DiskDriver)) {
-    let driver = x.driver.get_or_insert_with(DiskDriver::default);
-    f(driver);
-    if driver.is_empty() {
-        x.driver = None;
-    }
 }
 
 fn used_targets(d: &Domain) -> Vec<String> {
@@ -288,46 +277,16 @@ fn title(x: &Disk, n: usize) -> String {
     }
 }
 
-fn source_file(d: &Domain, n: usize) -> Option<String> {
-    match &disk(d, n)?.source {
-        DiskSource::File { file, .. } => file.clone(),
-        _ => None,
-    }
-}
-
-fn set_source_file(d: &mut Domain, n: usize, v: Option<String>) {
-    if let Some(DiskSource::File { file, .. }) = disk_mut(d, n).map(|x| &mut x.source) {
-        *file = v
-    }
-}
-
-fn source_dev(d: &Domain, n: usize) -> Option<String> {
-    match &disk(d, n)?.source {
-        DiskSource::Block { dev, .. } => dev.clone(),
-        _ => None,
-    }
-}
-
-fn set_source_dev(d: &mut Domain, n: usize, v: Option<String>) {
-    if let Some(DiskSource::Block { dev, .. }) = disk_mut(d, n).map(|x| &mut x.source) {
-        *dev = v
-    }
-}
-
-fn flag(on: bool) -> Option<String> {
-    on.then(|| "yes".to_string())
-}
-
 const TYPE: Field = Field {
     label: "Type",
     at: At::Rel("/@type"),
     control: Control::Select(&TYPES),
-    get: |d, n| disk(d, n).map(|x| x.source.type_name().to_string()),
-    set: |d, n, v| {
+    get: Some(|d, n| disk(d, n).map(|x| x.source.type_name().to_string())),
+    set: Some(|d, n, v| {
         if let Some(x) = disk_mut(d, n) {
             set_disk_type(x, v.as_deref().unwrap_or("file"))
         }
-    },
+    }),
     help: "Where the disk's data lives on the host: an image file, or a block device.",
     since: "0.0.3",
     show: Some(|d, n| disk(d, n).is_some_and(|x| !matches!(x.source, DiskSource::Other { .. }))),
@@ -337,8 +296,8 @@ const DEVICE: Field = Field {
     label: "Device",
     at: At::Rel("/@device"),
     control: Control::Select(&DEVICES),
-    get: |d, n| disk(d, n)?.device.as_ref().map(|v| v.as_str().to_string()),
-    set: |d, n, v| set_disk_device(d, n, v.as_deref().unwrap_or("disk")),
+    get: Some(|d, n| disk(d, n)?.device.as_ref().map(|v| v.as_str().to_string())),
+    set: Some(|d, n, v| set_disk_device(d, n, v.as_deref().unwrap_or("disk"))),
     help: "How the disk is shown to the guest. Without it libvirt reads disk.",
     since: "0.1.4; lun 0.9.10",
     ..FIELD
@@ -348,34 +307,26 @@ const FILE: Field = Field {
     label: "Image file",
     at: At::Rel("/source/@file"),
     control: Control::Text("/var/lib/libvirt/images/guest.qcow2"),
-    get: source_file,
-    set: set_source_file,
     help: "Fully-qualified path to the file holding the disk. Leave it empty for a drive with no medium in it.",
     since: "0.0.3",
     show: Some(|d, n| disk(d, n).is_some_and(|x| matches!(x.source, DiskSource::File { .. }))),
+    ..FIELD
 };
 
 const BLOCK: Field = Field {
     label: "Host device",
     at: At::Rel("/source/@dev"),
     control: Control::Text("/dev/sdb"),
-    get: source_dev,
-    set: set_source_dev,
     help: "Path to the host device that serves as the disk, such as a partition or an LVM volume.",
     since: "0.0.3",
     show: Some(|d, n| disk(d, n).is_some_and(|x| matches!(x.source, DiskSource::Block { .. }))),
+    ..FIELD
 };
 
 const TARGET: Field = Field {
     label: "Target device",
     at: At::Rel("/target/@dev"),
     control: Control::Text("vda"),
-    get: |d, n| disk(d, n)?.target.as_ref().map(|t| t.dev.clone()),
-    set: |d, n, v| {
-        if let Some(x) = disk_mut(d, n) {
-            target_mut(x).dev = v.unwrap_or_default()
-        }
-    },
     help: "The logical device name in the guest, such as vda, sda, hdc or fda. Treat it as an ordering hint: the guest may name the disk differently.",
     since: "0.0.3",
     ..FIELD
@@ -385,19 +336,6 @@ const BUS: Field = Field {
     label: "Bus",
     at: At::Rel("/target/@bus"),
     control: Control::Select(&BUSES),
-    get: |d, n| {
-        disk(d, n)?
-            .target
-            .as_ref()?
-            .bus
-            .as_ref()
-            .map(|b| b.as_str().to_string())
-    },
-    set: |d, n, v| {
-        if let Some(x) = disk_mut(d, n) {
-            target_mut(x).bus = v.map(|v| DiskBus::parse(&v))
-        }
-    },
     help: "The kind of disk device to emulate. Left out, libvirt infers it from the target name: sda is SCSI, vda virtio, hda IDE.",
     since: "0.4.3; usb after 0.4.4; sata 0.9.7; sd 1.1.2",
     ..FIELD
@@ -407,12 +345,6 @@ const DRIVER: Field = Field {
     label: "Driver",
     at: At::Rel("/driver/@name"),
     control: Control::Select(&DRIVER_NAMES),
-    get: |d, n| disk(d, n)?.driver.as_ref()?.name.clone(),
-    set: |d, n, v| {
-        if let Some(x) = disk_mut(d, n) {
-            set_driver(x, |dr| dr.name = v)
-        }
-    },
     help: "The backend driver, for hypervisors that have several: qemu for QEMU/KVM; tap, tap2, phy or file for Xen.",
     since: "0.1.8",
     ..FIELD
@@ -422,12 +354,6 @@ const DRIVER_TYPE: Field = Field {
     label: "Driver type",
     at: At::Rel("/driver/@type"),
     control: Control::Select(&DRIVER_TYPES),
-    get: |d, n| disk(d, n)?.driver.as_ref()?.driver_type.clone(),
-    set: |d, n, v| {
-        if let Some(x) = disk_mut(d, n) {
-            set_driver(x, |dr| dr.driver_type = v)
-        }
-    },
     help: "The driver's sub-type: the image format for qemu (raw, qcow2), aio for Xen's tap.",
     since: "0.1.8",
     ..FIELD
@@ -463,12 +389,6 @@ const CACHE: Field = Field {
     label: "Cache",
     at: At::Rel("/driver/@cache"),
     control: Control::Select(&CACHES),
-    get: |d, n| disk(d, n)?.driver.as_ref()?.cache.as_ref().map(|v| v.as_str().to_string()),
-    set: |d, n, v| {
-        if let Some(x) = disk_mut(d, n) {
-            set_driver(x, |dr| dr.cache = v.map(|v| DiskCache::parse(&v)))
-        }
-    },
     help: "How the host's page cache sits between the guest and the image. none bypasses it: the guest's own cache does the work and data survives a host crash.",
     since: "0.6.0; directsync 0.9.5; unsafe 0.9.7",
     ..FIELD
@@ -478,19 +398,6 @@ const IO: Field = Field {
     label: "I/O mode",
     at: At::Rel("/driver/@io"),
     control: Control::Select(&IO_MODES),
-    get: |d, n| {
-        disk(d, n)?
-            .driver
-            .as_ref()?
-            .io
-            .as_ref()
-            .map(|v| v.as_str().to_string())
-    },
-    set: |d, n, v| {
-        if let Some(x) = disk_mut(d, n) {
-            set_driver(x, |dr| dr.io = v.map(|v| DiskIo::parse(&v)))
-        }
-    },
     help: "How QEMU submits I/O to the host. native needs cache none or directsync.",
     since: "0.8.8; io_uring 6.3.0",
     ..FIELD
@@ -500,12 +407,6 @@ const DISCARD: Field = Field {
     label: "Discard",
     at: At::Rel("/driver/@discard"),
     control: Control::Select(&DISCARDS),
-    get: |d, n| disk(d, n)?.driver.as_ref()?.discard.as_ref().map(|v| v.as_str().to_string()),
-    set: |d, n, v| {
-        if let Some(x) = disk_mut(d, n) {
-            set_driver(x, |dr| dr.discard = v.map(|v| DiskDiscard::parse(&v)))
-        }
-    },
     help: "Whether the guest's discard (TRIM) requests are passed to the image, so a thin qcow2 shrinks back.",
     since: "1.0.6",
     ..FIELD
@@ -515,12 +416,6 @@ const DISK_BOOT: Field = Field {
     label: "Boot order",
     at: At::Rel("/boot/@order"),
     control: Control::Number(Some(1), Some(999)),
-    get: |d, n| disk(d, n)?.boot_order.map(|o| o.to_string()),
-    set: |d, n, v| {
-        if let Some(x) = disk_mut(d, n) {
-            x.boot_order = v.and_then(|v| v.parse().ok())
-        }
-    },
     help: "This disk's place in the boot order, 1 first. Per-device boot order replaces the boot devices of the OS page: use one or the other.",
     since: "0.8.8",
     ..FIELD
@@ -530,12 +425,6 @@ const READONLY: Field = Field {
     label: "Read-only",
     at: At::Rel("/readonly"),
     control: Control::Check,
-    get: |d, n| flag(disk(d, n)?.readonly),
-    set: |d, n, v| {
-        if let Some(x) = disk_mut(d, n) {
-            x.readonly = v.is_some()
-        }
-    },
     help: "The guest cannot modify the device; CD-ROMs are read-only anyway.",
     since: "",
     ..FIELD
@@ -545,18 +434,12 @@ const SHAREABLE: Field = Field {
     label: "Shareable",
     at: At::Rel("/shareable"),
     control: Control::Check,
-    get: |d, n| flag(disk(d, n)?.shareable),
-    set: |d, n, v| {
-        if let Some(x) = disk_mut(d, n) {
-            x.shareable = v.is_some()
-        }
-    },
     help: "The device is shared between domains, so caching is turned off for it.",
     since: "",
     ..FIELD
 };
 
-static FIELDS: [Field; 14] = [
+pub(crate) static FIELDS: [Field; 14] = [
     TYPE,
     DEVICE,
     FILE,
@@ -573,7 +456,7 @@ static FIELDS: [Field; 14] = [
     SHAREABLE,
 ];
 
-pub(super) static DISK: DeviceKind = DeviceKind {
+pub(crate) static DISK: DeviceKind = DeviceKind {
     name: KIND,
     what: "disk",
     slot: 0,
@@ -709,16 +592,16 @@ fn edit_controller(d: &mut Domain, n: usize, f: impl FnOnce(&mut Controller)) {
     }
 }
 
-static CONTROLLER_FIELDS: [Field; 4] = [
+pub(crate) static CONTROLLER_FIELDS: [Field; 4] = [
     Field {
         label: "Controller type",
         at: At::Rel("/@type"),
         control: Control::Select(&CONTROLLER_TYPES),
-        get: |d, n| Some(controller(d, n)?.controller_type.as_ref()?.as_str().to_string()),
-        set: |d, n, v| edit_controller(d, n, |c| {
+        get: Some(|d, n| Some(controller(d, n)?.controller_type.as_ref()?.as_str().to_string())),
+        set: Some(|d, n, v| edit_controller(d, n, |c| {
             c.controller_type = v.map(|v| ControllerType::parse(&v));
             c.model = None;
-        }),
+        })),
         help: "The bus the controller provides. Changing it clears the model, as models belong to one type.",
         ..FIELD
     },
@@ -726,8 +609,6 @@ static CONTROLLER_FIELDS: [Field; 4] = [
         label: "Controller model",
         at: At::Rel("/@model"),
         control: Control::Select(&CONTROLLER_MODELS),
-        get: |d, n| Some(controller(d, n)?.model.as_ref()?.as_str().to_string()),
-        set: |d, n, v| edit_controller(d, n, |c| c.model = v.map(|v| ControllerModel::parse(&v))),
         help: "The emulated chip: qemu-xhci for USB 3, virtio-scsi for SCSI disks, pcie-root-port for PCIe slots. Empty: libvirt picks one.",
         ..FIELD
     },
@@ -735,8 +616,6 @@ static CONTROLLER_FIELDS: [Field; 4] = [
         label: "Index",
         at: At::Rel("/@index"),
         control: Control::Number(Some(0), None),
-        get: |d, n| controller(d, n)?.index.map(|i| i.to_string()),
-        set: |d, n, v| edit_controller(d, n, |c| c.index = num(v)),
         help: "The controller's number among those of its type, which device addresses refer to (bus or controller=).",
         ..FIELD
     },
@@ -744,14 +623,12 @@ static CONTROLLER_FIELDS: [Field; 4] = [
         label: "Ports",
         at: At::Rel("/@ports"),
         control: Control::Number(Some(1), None),
-        get: |d, n| controller(d, n)?.ports.map(|p| p.to_string()),
-        set: |d, n, v| edit_controller(d, n, |c| c.ports = num(v)),
         help: "How many devices the controller takes: ports of a virtio-serial or USB 3 controller.",
         ..FIELD
     },
 ];
 
-pub(super) static CONTROLLER_KIND: DeviceKind = DeviceKind {
+pub(crate) static CONTROLLER_KIND: DeviceKind = DeviceKind {
     name: "controller",
     what: "controller",
     slot: 0,
@@ -841,17 +718,17 @@ fn fs_source_of(ty: &str, value: Option<String>) -> FilesystemSource {
     }
 }
 
-static FS_FIELDS: [Field; 6] = [
+pub(crate) static FS_FIELDS: [Field; 6] = [
     Field {
         label: "Filesystem type",
         at: At::Rel("/@type"),
         control: Control::Select(&FS_TYPES),
-        get: |d, n| Some(filesystem(d, n)?.source.type_name().to_string()),
-        set: |d, n, v| edit_fs(d, n, |f| {
+        get: Some(|d, n| Some(filesystem(d, n)?.source.type_name().to_string())),
+        set: Some(|d, n, v| edit_fs(d, n, |f| {
             let old = fs_source_mut(&mut f.source).and_then(|s| s.take());
             f.source = fs_source_of(v.as_deref().unwrap_or("mount"), old);
             f.type_implied = false;
-        }),
+        })),
         help: "What is shared: mount, a host directory, is what QEMU guests use.",
         since: "0.3.3",
         show: Some(|d, n| filesystem(d, n).is_some_and(|f| !matches!(f.source, FilesystemSource::Other { .. }))),
@@ -860,18 +737,6 @@ static FS_FIELDS: [Field; 6] = [
         label: "Driver",
         at: At::Rel("/driver/@type"),
         control: Control::Select(&FS_DRIVERS),
-        get: |d, n| Some(filesystem(d, n)?.driver.as_ref()?.driver_type.as_ref()?.as_str().to_string()),
-        set: |d, n, v| edit_fs(d, n, |f| match v {
-            Some(v) => f.driver.get_or_insert_with(Default::default).driver_type = Some(FsDriverType::parse(&v)),
-            None => {
-                if let Some(x) = f.driver.as_mut() {
-                    x.driver_type = None
-                }
-                if f.driver.as_ref().is_some_and(|x| x.extra.is_empty()) {
-                    f.driver = None
-                }
-            }
-        }),
         help: "virtiofs is fast and needs the guest's memory shared (memory backing on the CPU and memory page); path is 9p, slower, with no such need.",
         since: "virtiofs 6.2.0",
         ..FIELD
@@ -880,8 +745,6 @@ static FS_FIELDS: [Field; 6] = [
         label: "Access mode",
         at: At::Rel("/@accessmode"),
         control: Control::Select(&FS_ACCESS),
-        get: |d, n| Some(filesystem(d, n)?.accessmode.as_ref()?.as_str().to_string()),
-        set: |d, n, v| edit_fs(d, n, |f| f.accessmode = v.map(|v| FsAccessMode::parse(&v))),
         help: "Whose permissions the guest's file operations use on the host. virtiofs only has passthrough.",
         since: "0.8.5",
         ..FIELD
@@ -893,12 +756,12 @@ static FS_FIELDS: [Field; 6] = [
             format!("/source/@{attr}")
         }),
         control: Control::Text("/srv/share"),
-        get: |d, n| fs_source(&filesystem(d, n)?.source)?.1.clone(),
-        set: |d, n, v| edit_fs(d, n, |f| {
+        get: Some(|d, n| fs_source(&filesystem(d, n)?.source)?.1.clone()),
+        set: Some(|d, n, v| edit_fs(d, n, |f| {
             if let Some(s) = fs_source_mut(&mut f.source) {
                 *s = v
             }
-        }),
+        })),
         help: "The host directory to share (or the device, image file or template name for those types).",
         since: "0.3.3",
         show: Some(|d, n| filesystem(d, n).is_some_and(|f| fs_source(&f.source).is_some())),
@@ -907,8 +770,6 @@ static FS_FIELDS: [Field; 6] = [
         label: "Target",
         at: At::Rel("/target/@dir"),
         control: Control::Text("share"),
-        get: |d, n| filesystem(d, n)?.target.clone(),
-        set: |d, n, v| edit_fs(d, n, |f| f.target = v),
         help: "For QEMU guests a mount tag: the guest runs mount -t virtiofs share /mnt (or -t 9p). For containers, the path inside.",
         since: "0.3.3",
         ..FIELD
@@ -917,14 +778,12 @@ static FS_FIELDS: [Field; 6] = [
         label: "Read-only",
         at: At::Rel("/readonly"),
         control: Control::Check,
-        get: |d, n| yes(filesystem(d, n)?.readonly),
-        set: |d, n, v| edit_fs(d, n, |f| f.readonly = v.is_some()),
         help: "The guest can read the share but not write to it.",
         ..FIELD
     },
 ];
 
-pub(super) static FS_KIND: DeviceKind = DeviceKind {
+pub(crate) static FS_KIND: DeviceKind = DeviceKind {
     name: "filesystem",
     what: "filesystem",
     slot: 0,
@@ -993,6 +852,7 @@ pub fn Storage() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use vmxml_core::devices::filesystem::{FsAccessMode, FsDriverType};
 
     fn errors(d: &Domain) -> Vec<String> {
         vmxml_core::validate(d)

@@ -227,33 +227,10 @@ impl Devices {
         let emulator = c.child("emulator").map(|e| e.text());
         let mut list = Vec::new();
         for (i, el, path) in c.all_children() {
-            let cur = || Cursor::new(el, path.clone());
-            let device = match el.name.as_str() {
-                "emulator" => continue,
-                "disk" => Device::Disk(Disk::read(cur(), diags)),
-                "interface" => Device::Interface(Interface::read(cur(), diags)),
-                "input" => Device::Input(Input::read(cur(), diags)),
-                "graphics" => Device::Graphics(Graphics::read(cur(), diags)),
-                "serial" => Device::Char(CharDevice::read(CharKind::Serial, cur(), diags)),
-                "parallel" => Device::Char(CharDevice::read(CharKind::Parallel, cur(), diags)),
-                "console" => Device::Char(CharDevice::read(CharKind::Console, cur(), diags)),
-                "channel" => Device::Char(CharDevice::read(CharKind::Channel, cur(), diags)),
-                "hostdev" => Device::Hostdev(Hostdev::read(cur(), diags)),
-                "controller" => Device::Controller(Controller::read(cur(), diags)),
-                "video" => Device::Video(Video::read(cur(), diags)),
-                "sound" => Device::Sound(Sound::read(cur(), diags)),
-                "audio" => Device::Audio(Audio::read(cur(), diags)),
-                "tpm" => Device::Tpm(Tpm::read(cur(), diags)),
-                "rng" => Device::Rng(Rng::read(cur(), diags)),
-                "memballoon" => Device::Memballoon(Memballoon::read(cur(), diags)),
-                "watchdog" => Device::Watchdog(Watchdog::read(cur(), diags)),
-                "panic" => Device::Panic(Panic::read(cur(), diags)),
-                "filesystem" => Device::Filesystem(Filesystem::read(cur(), diags)),
-                "redirdev" => Device::Redirdev(Redirdev::read(cur(), diags)),
-                _ => Device::Unmodelled {
-                    element: el.clone(),
-                },
-            };
+            if el.name == "emulator" {
+                continue;
+            }
+            let device = Device::read_element(el, &path, diags);
             c.take_child_at(i);
             list.push(device);
         }
@@ -262,6 +239,34 @@ impl Devices {
             list,
             extra: c.finish(),
         }
+    }
+
+    /// One device element as the model reads it; `None` for an element vmxml keeps as is.
+    pub(crate) fn read_one(el: &Element, path: &str, diags: &mut Diagnostics) -> Option<Device> {
+        let cur = || Cursor::new(el, path.to_string());
+        Some(match el.name.as_str() {
+            "disk" => Device::Disk(Disk::read(cur(), diags)),
+            "interface" => Device::Interface(Interface::read(cur(), diags)),
+            "input" => Device::Input(Input::read(cur(), diags)),
+            "graphics" => Device::Graphics(Graphics::read(cur(), diags)),
+            "serial" => Device::Char(CharDevice::read(CharKind::Serial, cur(), diags)),
+            "parallel" => Device::Char(CharDevice::read(CharKind::Parallel, cur(), diags)),
+            "console" => Device::Char(CharDevice::read(CharKind::Console, cur(), diags)),
+            "channel" => Device::Char(CharDevice::read(CharKind::Channel, cur(), diags)),
+            "hostdev" => Device::Hostdev(Hostdev::read(cur(), diags)),
+            "controller" => Device::Controller(Controller::read(cur(), diags)),
+            "video" => Device::Video(Video::read(cur(), diags)),
+            "sound" => Device::Sound(Sound::read(cur(), diags)),
+            "audio" => Device::Audio(Audio::read(cur(), diags)),
+            "tpm" => Device::Tpm(Tpm::read(cur(), diags)),
+            "rng" => Device::Rng(Rng::read(cur(), diags)),
+            "memballoon" => Device::Memballoon(Memballoon::read(cur(), diags)),
+            "watchdog" => Device::Watchdog(Watchdog::read(cur(), diags)),
+            "panic" => Device::Panic(Panic::read(cur(), diags)),
+            "filesystem" => Device::Filesystem(Filesystem::read(cur(), diags)),
+            "redirdev" => Device::Redirdev(Redirdev::read(cur(), diags)),
+            _ => return None,
+        })
     }
 
     pub fn write(&self) -> Element {
