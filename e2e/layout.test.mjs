@@ -4,6 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { useApp } from './setup.mjs';
+import { waitFor } from './vmxml-page.mjs';
+import { bigDomain } from './perf.mjs';
 
 const app = useApp();
 
@@ -48,5 +50,35 @@ for (const [name, viewport] of [['phone', { width: 390, height: 844 }], ['laptop
     if (viewport.width >= 1100) return;
     const [wizard, preview] = await Promise.all(['.wizard', '[data-testid=preview]'].map((s) => vp.page.locator(s).boundingBox()));
     assert.ok(preview.y >= wizard.y + wizard.height - 1, 'the preview is stacked under the wizard');
+  });
+}
+
+// A long document's preview draws only the lines near its view; scrolling it draws the rest,
+// beside the right line numbers, at every width.
+for (const [name, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1440, height: 900 }]]) {
+  test(`a long preview scrolls to its last line (${name})`, async (t) => {
+    const vp = await app.open(t, { viewport });
+    await vp.importView();
+    await vp.paste(bigDomain(300));
+    await waitFor(() => vp.canLoad(), { what: 'the load button' });
+    await vp.loadIntoWizard();
+    const code = vp.page.locator('[data-testid="preview"] .code');
+    const drawn = async () => vp.page.locator('[data-testid="preview"] .code__line').count();
+    assert.ok((await drawn()) < 400, 'only the lines near the view are drawn');
+    await code.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await waitFor(async () => (await vp.previewText()).trimEnd().endsWith('</domain>'), { what: 'the last line' });
+    const view = await code.evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const lines = [...el.querySelectorAll('.code__line')];
+      const last = lines[lines.length - 1].getBoundingClientRect();
+      const numbers = el.querySelector('.code__gutter').textContent.trim().split('\n');
+      const skipped = parseFloat(el.querySelector('.code__text').style.paddingTop) / 20;
+      return { inView: last.bottom <= box.bottom + 1 && last.top >= box.top - 1, lastNumber: Number(numbers[numbers.length - 1]), drawn: lines.length, skipped };
+    });
+    assert.ok(view.inView, 'the last line is in view');
+    assert.ok(view.skipped > 1000, `the lines above the view are skipped (${view.skipped})`);
+    assert.equal(view.lastNumber, view.skipped + view.drawn, 'the gutter numbers the lines drawn');
+    assert.ok(view.drawn < 400);
+    await vp.assertHealthy();
   });
 }

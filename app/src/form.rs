@@ -314,11 +314,15 @@ pub fn DeviceList(kind: &'static DeviceKind, adds: &'static [Add]) -> impl IntoV
     let studio = use_studio();
     let name = kind.name;
     let count = Memo::new(move |_| studio.domain.with(|d| device_count(d, name)));
-    let indices = move || (0..count.get()).collect::<Vec<usize>>();
+    // Cards follow the device's index, so only adding or removing one redraws the list;
+    // a keyed list would cost kilobytes of wasm for nothing more.
+    let cards = move || {
+        (0..count.get())
+            .map(|n| view! { <DeviceCard kind n count=count.into() /> })
+            .collect_view()
+    };
     view! {
-        <For each=indices key=|i| *i let:i>
-            <DeviceCard kind n=i count=count.into() />
-        </For>
+        {cards}
         <div class="actions">
             {adds.iter().map(|a| view! {
                 <button type="button" class="button button--secondary" data-testid=a.testid on:click=move |_| studio.edit(a.add)>{a.label}</button>

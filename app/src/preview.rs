@@ -94,26 +94,79 @@ pub fn line_marks(diagnostics: &[Diagnostic]) -> Vec<(u32, Severity, String)> {
     marks
 }
 
-/// Highlighted text with a gutter and marks. Used by the design preview and the import editor.
+/// A windowed view draws every line up to this many, and past it only the lines near what
+/// is scrolled into view: a 1,300-line preview would otherwise be 20,000 boxes to lay out
+/// and paint on every keystroke.
+const WINDOW_FROM: usize = 400;
+/// Lines are drawn in chunks of this many, so scrolling redraws only now and then.
+const CHUNK: usize = 64;
+/// The height of a line in pixels: `--code-line` in style/main.css.
+const LINE_PX: f64 = 20.0;
+
+/// The lines `[start, end)` to draw of `n`, for a view scrolled to `top` showing `height`
+/// pixels: whole chunks, one more above and below.
+pub fn window(n: usize, top: f64, height: f64) -> (usize, usize) {
+    if n <= WINDOW_FROM {
+        return (0, n);
+    }
+    let first = (top.max(0.0) / LINE_PX) as usize;
+    let last = ((top.max(0.0) + height.max(0.0)) / LINE_PX).ceil() as usize;
+    let start = (first / CHUNK).saturating_sub(1) * CHUNK;
+    let end = (last / CHUNK + 2) * CHUNK;
+    (start.min(n), end.min(n))
+}
+
+/// Highlighted text with a gutter and marks. Used by the design preview and the import editor;
+/// `windowed` draws only the lines near the view of a long text (the import editor draws all,
+/// beside its textarea).
 #[component]
 pub fn CodeView(
     lines: Memo<Vec<Line>>,
     marks: Signal<Vec<(u32, Severity, String)>>,
     #[prop(optional)] band: Option<Signal<Option<(u32, u32)>>>,
     #[prop(optional)] on_mark: Option<Callback<u32>>,
+    #[prop(optional)] windowed: bool,
 ) -> impl IntoView {
-    let gutter = move || {
+    // Where the view is scrolled: (scrollTop, clientHeight), until it is first scrolled a
+    // guess of a tall screen.
+    let scroll = RwSignal::new((0.0, 1200.0));
+    let range = Memo::new(move |_| {
         let n = lines.with(|l| l.len());
-        let mut s = String::with_capacity(n * 4);
-        for i in 1..=n {
+        if !windowed {
+            return (0, n);
+        }
+        let (top, height) = scroll.get();
+        window(n, top, height)
+    });
+    let on_scroll = move |ev: leptos::ev::Event| {
+        if windowed {
+            let el = event_target::<web_sys::HtmlElement>(&ev);
+            scroll.set((f64::from(el.scroll_top()), f64::from(el.client_height())));
+        }
+    };
+    let pad = move |px: usize| format!("{}px", px as f64 * LINE_PX);
+    let gutter = move || {
+        let (start, end) = range.get();
+        let mut s = String::with_capacity((end - start) * 5);
+        for i in start + 1..=end {
             s.push_str(&i.to_string());
             s.push('\n');
         }
         s
     };
     view! {
-        <div class="code">
-            <pre class="code__gutter" aria-hidden="true">{gutter}</pre>
+        <div class="code" on:scroll=on_scroll>
+            <pre
+                class="code__gutter"
+                aria-hidden="true"
+                style:padding-top=move || format!("calc(var(--space-2) + {})", pad(range.get().0))
+                style:padding-bottom=move || {
+                    let rest = lines.with(|l| l.len()).saturating_sub(range.get().1);
+                    format!("calc(var(--space-2) + {})", pad(rest))
+                }
+            >
+                {gutter}
+            </pre>
             <div class="code__body">
                 <div class="code__overlay" aria-hidden="true">
                     {move || band.and_then(|b| b.get()).map(|(first, last)| view! {
@@ -136,8 +189,16 @@ pub fn CodeView(
                         }
                     }).collect_view()}
                 </div>
-                <pre class="code__text" data-testid="code-text"><For
-                    each=move || lines.get()
+                <pre
+                    class="code__text"
+                    data-testid="code-text"
+                    style:padding-top=move || pad(range.get().0)
+                    style:padding-bottom=move || pad(lines.with(|l| l.len()).saturating_sub(range.get().1))
+                ><For
+                    each=move || {
+                        let (start, end) = range.get();
+                        lines.with(|l| l.get(start..end).map(<[Line]>::to_vec).unwrap_or_default())
+                    }
                     key=|line| line.key.clone()
                     children=|line| view! {
                         <div class="code__line">
@@ -177,7 +238,25 @@ pub fn Preview() -> impl IntoView {
                 <h2 class="preview__title">"Domain XML"</h2>
                 <span class="preview__file">{move || studio.domain.with(crate::download::file_name)}</span>
             </div>
-            <CodeView lines marks band on_mark />
+            <CodeView lines marks band on_mark windowed=true />
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window;
+
+    #[test]
+    fn windows_cover_the_view_in_whole_chunks() {
+        // Short texts are drawn whole, wherever they are scrolled.
+        assert_eq!(window(400, 5000.0, 600.0), (0, 400));
+        // The top of a long text: the first chunks, past the bottom of the view.
+        assert_eq!(window(1317, 0.0, 600.0), (0, 128));
+        // Scrolled to line 500 with 30 lines in view: a chunk before it and two after.
+        assert_eq!(window(1317, 10_000.0, 600.0), (384, 640));
+        // The end never passes the text, and nonsense sizes stay in range.
+        assert_eq!(window(1317, 1e9, 600.0), (1317, 1317));
+        assert_eq!(window(1317, -5.0, -1.0), (0, 128));
     }
 }
