@@ -11,11 +11,8 @@ use wasm_bindgen::JsCast;
 
 use crate::diagnostics::DiagnosticList;
 use crate::pages::Page;
-use crate::preview::{highlighted_lines, line_marks, CodeView};
+use crate::preview::{highlighted_lines, line_marks, CodeView, LINE_PX};
 use crate::state::{use_studio, View};
-
-/// Height of one editor line in CSS pixels: `--code-line` in style/main.css.
-const LINE_HEIGHT: f64 = 20.0;
 
 /// Files larger than this are refused rather than frozen on: domain documents are a few KB.
 const MAX_FILE_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
@@ -140,7 +137,7 @@ pub fn Import() -> impl IntoView {
         let at = text.with_untracked(|t| caret_offset(t, line, column));
         let _ = ta.focus();
         let _ = ta.set_selection_range(at, at);
-        let top = (f64::from(line.saturating_sub(1)) * LINE_HEIGHT
+        let top = (f64::from(line.saturating_sub(1)) * LINE_PX as f64
             - f64::from(ta.client_height()) / 2.0)
             .max(0.0);
         ta.set_scroll_top(top as i32);

@@ -101,7 +101,7 @@ const WINDOW_FROM: usize = 400;
 /// Lines are drawn in chunks of this many, so scrolling redraws only now and then.
 const CHUNK: usize = 64;
 /// The height of a line in pixels: `--code-line` in style/main.css.
-const LINE_PX: f64 = 20.0;
+pub const LINE_PX: usize = 20;
 
 /// The lines `[start, end)` to draw of `n`, for a view scrolled to `top` showing `height`
 /// pixels: whole chunks, one more above and below.
@@ -109,8 +109,9 @@ pub fn window(n: usize, top: f64, height: f64) -> (usize, usize) {
     if n <= WINDOW_FROM {
         return (0, n);
     }
-    let first = (top.max(0.0) / LINE_PX) as usize;
-    let last = ((top.max(0.0) + height.max(0.0)) / LINE_PX).ceil() as usize;
+    let px = LINE_PX as f64;
+    let first = (top.max(0.0) / px) as usize;
+    let last = ((top.max(0.0) + height.max(0.0)) / px).ceil() as usize;
     let start = (first / CHUNK).saturating_sub(1) * CHUNK;
     let end = (last / CHUNK + 2) * CHUNK;
     (start.min(n), end.min(n))
@@ -144,7 +145,8 @@ pub fn CodeView(
             scroll.set((f64::from(el.scroll_top()), f64::from(el.client_height())));
         }
     };
-    let pad = move |px: usize| format!("{}px", px as f64 * LINE_PX);
+    // Whole pixels: formatting a float would bring its code into the wasm.
+    let pad = move |lines: usize| format!("{}px", lines.saturating_mul(LINE_PX));
     let gutter = move || {
         let (start, end) = range.get();
         let mut s = String::with_capacity((end - start) * 5);
