@@ -9,6 +9,7 @@ import { join } from 'node:path';
 
 import { useApp, CORPUS, vmxmlCli } from './setup.mjs';
 import { waitFor } from './vmxml-page.mjs';
+import { bigDomain } from './perf.mjs';
 
 const app = useApp();
 
@@ -150,5 +151,25 @@ test('"Load the current design" puts the design\'s XML into the editor', async (
   await waitFor(async () => (await vp.editor().inputValue()).includes('<name>from-design</name>'), { what: 'the design in the editor' });
   assert.equal((await vp.editor().inputValue()).trimEnd(), preview.trimEnd());
   assert.equal(await vp.canLoad(), true);
+  await vp.assertHealthy();
+});
+
+// A long document's highlighted pane draws only the lines near its view, and follows the
+// editor as it scrolls.
+test('the highlighted pane of a long document follows the editor to its end', async (t) => {
+  const vp = await app.open(t);
+  await vp.importView();
+  await vp.paste(bigDomain(300));
+  await waitFor(() => vp.canLoad(), { what: 'the load button' });
+  const lines = vp.page.locator('[data-testid="import-code"] .code__line');
+  assert.ok((await lines.count()) < 400, 'only the lines near the view are drawn');
+  await vp.page.locator('[data-testid="import-editor"]').evaluate((ta) => {
+    ta.scrollTop = ta.scrollHeight;
+    ta.dispatchEvent(new Event('scroll'));
+  });
+  await waitFor(async () => (await lines.last().textContent()).includes('</domain>'), { what: 'the last line' });
+  const [ta, pane] = await Promise.all(['import-editor', 'import-code'].map((id) => vp.page.locator(`[data-testid="${id}"]`).evaluate((el) => el.scrollTop)));
+  // Within a line: at the very end the textarea can scroll one line further than the pane.
+  assert.ok(Math.abs(ta - pane) <= 21, `the pane scrolled with the editor (${ta} and ${pane})`);
   await vp.assertHealthy();
 });

@@ -169,8 +169,11 @@ pub fn Import() -> impl IntoView {
             }
         }
     };
+    // Where the highlighted pane is scrolled, so it draws only the lines in view.
+    let code_view = RwSignal::new((0.0, 1200.0));
     let on_code_scroll = move |_| {
         if let (Some(ta), Some(c)) = (editor.get_untracked(), code.get_untracked()) {
+            code_view.set((f64::from(c.scroll_top()), f64::from(c.client_height())));
             if (c.scroll_top() - ta.scroll_top()).abs() > 1 {
                 ta.set_scroll_top(c.scroll_top());
             }
@@ -390,7 +393,7 @@ pub fn Import() -> impl IntoView {
                     on:scroll=on_editor_scroll
                 ></textarea>
                 <div class="import__code" node_ref=code data-testid="import-code" on:scroll=on_code_scroll>
-                    <CodeView lines marks on_mark />
+                    <CodeView lines marks on_mark scrolled=code_view />
                 </div>
             </div>
             <div class="import__load">

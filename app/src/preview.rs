@@ -117,9 +117,10 @@ pub fn window(n: usize, top: f64, height: f64) -> (usize, usize) {
     (start.min(n), end.min(n))
 }
 
-/// Highlighted text with a gutter and marks. Used by the design preview and the import editor;
-/// `windowed` draws only the lines near the view of a long text (the import editor draws all,
-/// beside its textarea).
+/// Highlighted text with a gutter and marks. Used by the design preview and the import editor.
+/// A long text draws only the lines near its view: `windowed` for a view that scrolls itself,
+/// `scrolled` for one inside a parent that scrolls (the import editor's pane), which passes
+/// its (scrollTop, clientHeight).
 #[component]
 pub fn CodeView(
     lines: Memo<Vec<Line>>,
@@ -127,13 +128,14 @@ pub fn CodeView(
     #[prop(optional)] band: Option<Signal<Option<(u32, u32)>>>,
     #[prop(optional)] on_mark: Option<Callback<u32>>,
     #[prop(optional)] windowed: bool,
+    #[prop(optional)] scrolled: Option<RwSignal<(f64, f64)>>,
 ) -> impl IntoView {
     // Where the view is scrolled: (scrollTop, clientHeight), until it is first scrolled a
     // guess of a tall screen.
-    let scroll = RwSignal::new((0.0, 1200.0));
+    let scroll = scrolled.unwrap_or_else(|| RwSignal::new((0.0, 1200.0)));
     let range = Memo::new(move |_| {
         let n = lines.with(|l| l.len());
-        if !windowed {
+        if !windowed && scrolled.is_none() {
             return (0, n);
         }
         let (top, height) = scroll.get();
