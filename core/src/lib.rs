@@ -151,19 +151,23 @@ fn settle(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// Validates a model that did not come from text (the wizard's): model rules, then schema
 /// names on what the writer would write.
 pub fn validate(domain: &Domain) -> Vec<Diagnostic> {
-    validate_written(domain, &domain.write())
+    let (written, kept) = node::write_noting_kept(|| domain.write());
+    validate_written(domain, &written, kept)
 }
 
-/// [`validate`] for a model already written as `written`.
-fn validate_written(domain: &Domain, written: &Element) -> Vec<Diagnostic> {
+/// [`validate`] for a model already written as `written`; `kept`: whether that wrote any
+/// part kept as written (without any, there is nothing to report as kept).
+fn validate_written(domain: &Domain, written: &Element, kept: bool) -> Vec<Diagnostic> {
     let mut diags = Diagnostics::default();
     validate::validate_model(domain, &mut diags);
     schema::check_names(written, &mut diags);
-    schema::report_kept(
-        written,
-        &node::write_skeleton(|| domain.write()),
-        &mut diags,
-    );
+    if kept {
+        schema::report_kept(
+            written,
+            &node::write_skeleton(|| domain.write()),
+            &mut diags,
+        );
+    }
     settle(diags.into_vec())
 }
 
@@ -200,8 +204,8 @@ impl DesignReport {
 }
 
 pub fn design_report(domain: &Domain) -> DesignReport {
-    let written = domain.write();
-    let mut diagnostics = validate_written(domain, &written);
+    let (written, kept) = node::write_noting_kept(|| domain.write());
+    let mut diagnostics = validate_written(domain, &written, kept);
     let (xml, doc) = xml::write_located(written);
     locate_all(&mut diagnostics, &doc.root, &doc.lines);
     sort_by_position(&mut diagnostics);

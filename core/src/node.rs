@@ -468,6 +468,21 @@ impl ElementBuilder {
 
 thread_local! {
     static SKELETON: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static KEPT_WRITTEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs a writer and tells whether it wrote anything kept as written (an [`Extra`] or a
+/// device vmxml does not model). When it did not, the skeleton is the same document, and
+/// the wizard need not write it again to find what is kept.
+pub fn write_noting_kept<T>(write: impl FnOnce() -> T) -> (T, bool) {
+    KEPT_WRITTEN.with(|k| k.set(false));
+    let out = write();
+    (out, KEPT_WRITTEN.with(|k| k.replace(false)))
+}
+
+/// Notes that the writer is writing a part kept as written.
+pub(crate) fn note_kept() {
+    KEPT_WRITTEN.with(|k| k.set(true));
 }
 
 /// Runs a writer with every kept part left out: the result is exactly what the typed model
@@ -489,6 +504,9 @@ pub fn writing_skeleton() -> bool {
 pub fn merge_extra(mut el: Element, extra: &Extra) -> Element {
     if writing_skeleton() {
         return el;
+    }
+    if !extra.attrs.is_empty() || !extra.children.is_empty() {
+        note_kept();
     }
     for (n, v) in &extra.attrs {
         if el.attr(n).is_none() {

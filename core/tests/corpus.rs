@@ -296,3 +296,34 @@ fn written_positions_match_parsed_positions() {
     }
     assert!(checked > 500, "only {checked} documents checked");
 }
+
+/// A write that notes nothing kept as written leaves nothing for the skeleton to find: the
+/// wizard skips writing the skeleton then, and loses no `I-KEPT`.
+#[test]
+fn a_write_without_kept_parts_is_its_own_skeleton() {
+    let (mut plain, mut kept) = (0, 0);
+    for v in verdicts() {
+        let Ok(text) = std::fs::read_to_string(corpus_dir().join(&v.file)) else {
+            continue;
+        };
+        let Some(domain) = vmxml_core::read(&text) else {
+            continue;
+        };
+        let (written, noted) = vmxml_core::node::write_noting_kept(|| domain.write());
+        let skeleton = vmxml_core::node::write_skeleton(|| domain.write());
+        if noted {
+            kept += 1;
+        } else {
+            plain += 1;
+            assert_eq!(written, skeleton, "{}", v.file);
+        }
+        // And a document whose write differs from its skeleton always noted it.
+        if written != skeleton {
+            assert!(noted, "{}: kept parts written without a note", v.file);
+        }
+    }
+    assert!(
+        plain > 50 && kept > 50,
+        "{plain} plain, {kept} with kept parts"
+    );
+}

@@ -275,6 +275,11 @@ impl Devices {
         crate::values::sort_stably_by(&mut sorted, |d| d.rank() as u128);
         if crate::node::writing_skeleton() {
             sorted.retain(|d| !matches!(d, Device::Unmodelled { .. }));
+        } else if sorted
+            .iter()
+            .any(|d| matches!(d, Device::Unmodelled { .. }))
+        {
+            crate::node::note_kept();
         }
         ElementBuilder::new("devices")
             .opt_child(
