@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 
 use crate::diagnostics::DiagnosticList;
 use crate::pages::Page;
-use crate::preview::{highlighted_lines, line_marks, CodeView, LINE_PX};
+use crate::preview::{editor_lines, line_marks, CodeView, LINE_PX};
 use crate::state::{use_studio, View};
 
 /// Files larger than this are refused rather than frozen on: domain documents are a few KB.
@@ -106,7 +106,7 @@ pub fn Import() -> impl IntoView {
     // thousand lines. `Report` has no equality; every new text is a new report.
     let report: Memo<Report> =
         Memo::new_with_compare(move |_| text.with(|t| vmxml_core::check(t)), |_, _| true);
-    let lines = Memo::new(move |_| text.with(|t| highlighted_lines(t)));
+    let lines = Memo::new(move |_| text.with(|t| editor_lines(t)));
     // Memos: a keystroke that leaves the diagnostics as they were redraws none of their views.
     let diagnostics = Memo::new(move |_| report.with(|r| r.diagnostics.clone())).into();
     let marks = Memo::new(move |_| report.with(|r| line_marks(&r.diagnostics))).into();

@@ -64,6 +64,21 @@ pub fn highlighted_lines(text: &str) -> Vec<Line> {
         .collect()
 }
 
+/// The lines of a text as a textarea shows them: a final newline starts one more, empty line,
+/// so the highlighted pane beside the editor is as long as the editor and scrolls with it to
+/// the end.
+pub fn editor_lines(text: &str) -> Vec<Line> {
+    let mut lines = highlighted_lines(text);
+    if text.ends_with('\n') {
+        lines.push(Line {
+            // Every other key ends in the separator and a count, so none is this one.
+            key: "\u{1}end".to_string(),
+            tokens: Vec::new(),
+        });
+    }
+    lines
+}
+
 fn token_class(kind: TokenKind) -> &'static str {
     match kind {
         TokenKind::Punctuation => "tok tok--punct",
@@ -262,5 +277,14 @@ mod tests {
         // The end never passes the text, and nonsense sizes stay in range.
         assert_eq!(window(1317, 1e9, 600.0), (1317, 1317));
         assert_eq!(window(1317, -5.0, -1.0), (0, 128));
+    }
+
+    #[test]
+    fn an_editor_has_a_last_empty_line_after_a_final_newline() {
+        let lines = super::editor_lines("<a/>\n\n");
+        assert_eq!(lines.len(), 3);
+        let keys: std::collections::HashSet<_> = lines.iter().map(|l| l.key.clone()).collect();
+        assert_eq!(keys.len(), 3, "keys are distinct");
+        assert_eq!(super::editor_lines("<a/>").len(), 1);
     }
 }
