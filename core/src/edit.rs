@@ -16,6 +16,7 @@ fn step_parts(step: &str) -> Option<(&str, Option<usize>)> {
     match step.split_once('[') {
         Some((name, rest)) => {
             let digits = rest.strip_suffix(']')?;
+            // Only the way `step` writes a number names a child ("disk[01]" does not).
             if digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
                 return None;
             }
@@ -48,6 +49,14 @@ fn child_position(el: &Element, step: &str) -> Result<usize, bool> {
     }
 }
 
+/// The child of `el` that a path step names (see [`child_position`]).
+pub(crate) fn child_at_step<'a>(el: &'a Element, step: &str) -> Option<&'a Element> {
+    match el.children.get(child_position(el, step).ok()?) {
+        Some(Node::Element(c)) => Some(c),
+        _ => None,
+    }
+}
+
 fn child_mut(el: &mut Element, i: usize) -> Option<&mut Element> {
     match el.children.get_mut(i) {
         Some(Node::Element(c)) => Some(c),
@@ -77,10 +86,7 @@ impl Element {
         let (steps, attr) = split_path(rel);
         let mut el = self;
         for step in steps {
-            match el.children.get(child_position(el, step).ok()?) {
-                Some(Node::Element(c)) => el = c,
-                _ => return None,
-            }
+            el = child_at_step(el, step)?;
         }
         match attr {
             Some(a) => el.attr(a).map(str::to_string),
@@ -170,13 +176,6 @@ fn is_empty(el: &Element) -> bool {
 }
 
 impl Device {
-    /// Reads one device element, whatever its kind; an element vmxml does not model is kept.
-    pub fn read_element(el: &Element, path: &str, diags: &mut Diagnostics) -> Device {
-        Devices::read_one(el, path, diags).unwrap_or_else(|| Device::Unmodelled {
-            element: el.clone(),
-        })
-    }
-
     /// Changes the device's XML with `change` and reads it back.
     fn edit_written(&mut self, change: &dyn Fn(&mut Element)) {
         let mut el = self.write();

@@ -311,7 +311,7 @@ impl<'a> Finder<'a> {
                 }
                 let mut el: &'a Element = root;
                 for step in steps {
-                    match child_at_step(el, step) {
+                    match edit::child_at_step(el, step) {
                         Some(c) => el = c,
                         None => return Some((el, false)),
                     }
@@ -351,35 +351,6 @@ fn plain_names(root: &Element) -> bool {
         stack.extend(el.elements());
     }
     true
-}
-
-/// The child of `el` that a path step names: `name` when only one child has that name,
-/// `name[i]` (1-based, as [`node::step`] spells it) when several do.
-fn child_at_step<'a>(el: &'a Element, step: &str) -> Option<&'a Element> {
-    let (name, index) = match step.split_once('[') {
-        Some((name, rest)) => {
-            let digits = rest.strip_suffix(']')?;
-            // Only the way `step` writes a number names a child ("disk[01]" does not).
-            if digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            (name, Some(digits.parse::<usize>().ok()?))
-        }
-        None => (step, None),
-    };
-    let mut count = 0;
-    let mut found = None;
-    for c in el.elements().filter(|c| c.name == name) {
-        count += 1;
-        if count == index.unwrap_or(1) {
-            found = Some(c);
-        }
-    }
-    match index {
-        None if count == 1 => found,
-        Some(_) if count > 1 => found,
-        _ => None,
-    }
 }
 
 /// Every element's path (as diagnostics spell it) to the element.

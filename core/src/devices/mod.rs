@@ -222,29 +222,11 @@ pub struct Devices {
     pub extra: Extra,
 }
 
-impl Devices {
-    pub fn read(mut c: Cursor, diags: &mut Diagnostics) -> Devices {
-        let emulator = c.child("emulator").map(|e| e.text());
-        let mut list = Vec::new();
-        for (i, el, path) in c.all_children() {
-            if el.name == "emulator" {
-                continue;
-            }
-            let device = Device::read_element(el, &path, diags);
-            c.take_child_at(i);
-            list.push(device);
-        }
-        Devices {
-            emulator,
-            list,
-            extra: c.finish(),
-        }
-    }
-
-    /// One device element as the model reads it; `None` for an element vmxml keeps as is.
-    pub(crate) fn read_one(el: &Element, path: &str, diags: &mut Diagnostics) -> Option<Device> {
+impl Device {
+    /// Reads one device element, whatever its kind; an element vmxml does not model is kept.
+    pub fn read_element(el: &Element, path: &str, diags: &mut Diagnostics) -> Device {
         let cur = || Cursor::new(el, path.to_string());
-        Some(match el.name.as_str() {
+        match el.name.as_str() {
             "disk" => Device::Disk(Disk::read(cur(), diags)),
             "interface" => Device::Interface(Interface::read(cur(), diags)),
             "input" => Device::Input(Input::read(cur(), diags)),
@@ -265,8 +247,30 @@ impl Devices {
             "panic" => Device::Panic(Panic::read(cur(), diags)),
             "filesystem" => Device::Filesystem(Filesystem::read(cur(), diags)),
             "redirdev" => Device::Redirdev(Redirdev::read(cur(), diags)),
-            _ => return None,
-        })
+            _ => Device::Unmodelled {
+                element: el.clone(),
+            },
+        }
+    }
+}
+
+impl Devices {
+    pub fn read(mut c: Cursor, diags: &mut Diagnostics) -> Devices {
+        let emulator = c.child("emulator").map(|e| e.text());
+        let mut list = Vec::new();
+        for (i, el, path) in c.all_children() {
+            if el.name == "emulator" {
+                continue;
+            }
+            let device = Device::read_element(el, &path, diags);
+            c.take_child_at(i);
+            list.push(device);
+        }
+        Devices {
+            emulator,
+            list,
+            extra: c.finish(),
+        }
     }
 
     pub fn write(&self) -> Element {
