@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 
 use crate::diagnostics::DiagnosticList;
 use crate::pages::Page;
-use crate::preview::{editor_lines, line_marks, CodeView, LINE_PX};
+use crate::preview::{editor_lines, line_marks, unscrolled, CodeView, LINE_PX};
 use crate::state::{use_studio, View};
 
 /// Files larger than this are refused rather than frozen on: domain documents are a few KB.
@@ -170,7 +170,7 @@ pub fn Import() -> impl IntoView {
         }
     };
     // Where the highlighted pane is scrolled, so it draws only the lines in view.
-    let code_view = RwSignal::new((0.0, 1200.0));
+    let code_view = unscrolled();
     let on_code_scroll = move |_| {
         if let (Some(ta), Some(c)) = (editor.get_untracked(), code.get_untracked()) {
             code_view.set((f64::from(c.scroll_top()), f64::from(c.client_height())));

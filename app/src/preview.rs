@@ -118,6 +118,12 @@ const CHUNK: usize = 64;
 /// The height of a line in pixels: `--code-line` in style/main.css.
 pub const LINE_PX: usize = 20;
 
+/// Where a view is scrolled, (scrollTop, clientHeight), until it first scrolls: a guess of
+/// a tall screen.
+pub fn unscrolled() -> RwSignal<(f64, f64)> {
+    RwSignal::new((0.0, 1200.0))
+}
+
 /// The lines `[start, end)` to draw of `n`, for a view scrolled to `top` showing `height`
 /// pixels: whole chunks, one more above and below.
 pub fn window(n: usize, top: f64, height: f64) -> (usize, usize) {
@@ -145,9 +151,7 @@ pub fn CodeView(
     #[prop(optional)] windowed: bool,
     #[prop(optional)] scrolled: Option<RwSignal<(f64, f64)>>,
 ) -> impl IntoView {
-    // Where the view is scrolled: (scrollTop, clientHeight), until it is first scrolled a
-    // guess of a tall screen.
-    let scroll = scrolled.unwrap_or_else(|| RwSignal::new((0.0, 1200.0)));
+    let scroll = scrolled.unwrap_or_else(unscrolled);
     let range = Memo::new(move |_| {
         let n = lines.with(|l| l.len());
         if !windowed && scrolled.is_none() {
@@ -162,8 +166,11 @@ pub fn CodeView(
             scroll.set((f64::from(el.scroll_top()), f64::from(el.client_height())));
         }
     };
-    // Whole pixels: formatting a float would bring its code into the wasm.
+    // The space of the lines not drawn, above and below, in whole pixels: formatting a float
+    // would bring its code into the wasm.
     let pad = move |lines: usize| format!("{}px", lines.saturating_mul(LINE_PX));
+    let above = move || pad(range.get().0);
+    let below = move || pad(lines.with(|l| l.len()).saturating_sub(range.get().1));
     let gutter = move || {
         let (start, end) = range.get();
         let mut s = String::with_capacity((end - start) * 5);
@@ -178,11 +185,8 @@ pub fn CodeView(
             <pre
                 class="code__gutter"
                 aria-hidden="true"
-                style:padding-top=move || format!("calc(var(--space-2) + {})", pad(range.get().0))
-                style:padding-bottom=move || {
-                    let rest = lines.with(|l| l.len()).saturating_sub(range.get().1);
-                    format!("calc(var(--space-2) + {})", pad(rest))
-                }
+                style:padding-top=move || format!("calc(var(--space-2) + {})", above())
+                style:padding-bottom=move || format!("calc(var(--space-2) + {})", below())
             >
                 {gutter}
             </pre>
@@ -211,8 +215,8 @@ pub fn CodeView(
                 <pre
                     class="code__text"
                     data-testid="code-text"
-                    style:padding-top=move || pad(range.get().0)
-                    style:padding-bottom=move || pad(lines.with(|l| l.len()).saturating_sub(range.get().1))
+                    style:padding-top=above
+                    style:padding-bottom=below
                 ><For
                     each=move || {
                         let (start, end) = range.get();
