@@ -44,8 +44,8 @@ fi
 
 # wasm-opt from npm's binaryen: Debian's binaryen 108 emits a wasm that fails at run time.
 if ! [ -x tools/node_modules/.bin/wasm-opt ] || ! tools/node_modules/.bin/wasm-opt --version | grep -q "version ${BINARYEN_VERSION%%.*}" \
-  || ! [ -f tools/node_modules/playwright-core/package.json ]; then
-  log "npm install binaryen@$BINARYEN_VERSION playwright-core"
+  || ! [ -f tools/node_modules/playwright-core/package.json ] || ! [ -x tools/node_modules/.bin/esbuild ]; then
+  log "npm install binaryen@$BINARYEN_VERSION playwright-core esbuild"
   (cd tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
