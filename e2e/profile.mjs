@@ -7,6 +7,7 @@ import { serve } from './server.mjs';
 import { DIST, launch } from './setup.mjs';
 import { VmxmlPage, waitFor } from './vmxml-page.mjs';
 import { bigDomain } from './perf.mjs';
+import { addSelfTimes, printTop } from './cpu-profile.mjs';
 
 const root = process.argv[2] ?? DIST;
 
@@ -32,21 +33,10 @@ try {
     await page.waitForTimeout(60);
   }
   const { profile } = await cdp.send('Profiler.stop');
-  const self = new Map();
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const dt = new Map();
-  profile.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-  let total = 0;
-  for (const [id, us] of dt) {
-    const n = byId.get(id);
-    const f = n.callFrame.functionName || `(${n.callFrame.url.split('/').pop()})`;
-    if (f === '(idle)') continue;
-    self.set(f, (self.get(f) ?? 0) + us);
-    total += us;
-  }
-  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 45);
+  const self = addSelfTimes(profile, new Map());
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
   console.log(`busy ${(total / 1000).toFixed(1)} ms over 20 keystrokes`);
-  for (const [f, us] of top) console.log(`${(us / 1000).toFixed(1).padStart(8)} ms  ${f.slice(0, 150)}`);
+  printTop(self, 45);
 } finally {
   await browser.close();
   await server.close();

@@ -5,6 +5,7 @@
 // section, such as `wasm-bindgen --keep-debug` output).
 import { serve } from './server.mjs';
 import { DIST, launch } from './setup.mjs';
+import { addSelfTimes, printTop } from './cpu-profile.mjs';
 
 const root = process.argv[2] ?? DIST;
 const runs = Number(process.argv[3] ?? 5);
@@ -34,16 +35,10 @@ try {
       return { html: Math.round(nav.responseEnd), dcl: Math.round(nav.domContentLoadedEventEnd), res, marks };
     });
     console.log(JSON.stringify(t));
-    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-    profile.samples.forEach((id, i) => {
-      const n = byId.get(id);
-      const f = n.callFrame.functionName || `(${n.callFrame.url.split('/').pop()})`;
-      self.set(f, (self.get(f) ?? 0) + (profile.timeDeltas[i] ?? 0));
-    });
+    addSelfTimes(profile, self);
     await context.close();
   }
-  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 40);
-  for (const [f, us] of top) console.log(`${(us / 1000 / runs).toFixed(1).padStart(8)} ms  ${f.slice(0, 150)}`);
+  printTop(self, 40, runs);
 } finally {
   await browser.close();
   await server.close();

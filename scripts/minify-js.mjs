@@ -30,7 +30,11 @@ for (const name of readdirSync(staging).filter((f) => f.endsWith('.js'))) {
   });
   writeFileSync(path, code);
   const old = sri(before);
-  if (html.includes(old)) html = html.split(old).join(sri(Buffer.from(code)));
+  // A hash left as it was would make the browser refuse the file.
+  if (html.includes('integrity=') && !html.includes(old)) {
+    throw new Error(`index.html has no integrity hash for ${name} to update`);
+  }
+  html = html.split(old).join(sri(Buffer.from(code)));
   console.log(`minify-js: ${name} ${before.length} -> ${code.length} bytes`);
 }
 writeFileSync(htmlPath, html);
