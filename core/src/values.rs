@@ -27,9 +27,10 @@ macro_rules! value_enum {
             }
 
             pub fn parse(s: &str) -> Self {
-                match s {
-                    $($text => $name::$variant,)+
-                    other => $name::Other(other.to_string()),
+                // A table lookup shared by every enumeration, rather than a string match each.
+                match $crate::values::position_of(Self::known(), s).and_then(|i| Self::ALL.get(i)) {
+                    Some(v) => v.clone(),
+                    None => $name::Other(s.to_string()),
                 }
             }
 
@@ -61,6 +62,11 @@ macro_rules! value_enum {
             }
         }
     };
+}
+
+/// Where `s` is in `names`.
+pub fn position_of(names: &[&str], s: &str) -> Option<usize> {
+    names.iter().position(|n| *n == s)
 }
 
 pub type ParseError = (&'static str, String, String);
