@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+// Trunk post_build hook, release builds only. Two steps on the staged dist/, each part of the
+// size budget, and then index.html's integrity hashes for the files they changed (a stale
+// hash would make the browser refuse the file):
+//  - minify the wasm-bindgen JS glue, which Trunk's own minifier leaves as it is (it cannot
+//    parse `export { ... as default }`: trunk-rs/trunk#1044): about 1.6 KB brotli;
+//  - order the wasm's functions so that similar code sits together, where brotli finds it
+//    cheaply (its nearby and repeated match distances cost the fewest bits): about 3.8 KB
+//    brotli. The order is that of the function bodies' bytes; binaryen's
+//    reorder-functions-by-name does the moving, given names that spell that order.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const esbuild = createRequire(join(root, 'tools/package.json'))('esbuild');
+const wasmOpt = join(root, 'tools/node_modules/.bin/wasm-opt');
+
+const staging = process.env.TRUNK_STAGING_DIR;
+if (!staging) throw new Error('TRUNK_STAGING_DIR is not set: run this as a Trunk post_build hook');
+if (process.env.TRUNK_PROFILE !== 'release') process.exit(0);
+
+const sri = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+const htmlPath = join(staging, 'index.html');
+let html = readFileSync(htmlPath, 'utf8');
+
+/** Writes `after` over the staged file `name` and moves index.html's hash along. */
+function replace(name, before, after) {
+  writeFileSync(join(staging, name), after);
+  const old = sri(before);
+  if (html.includes('integrity=') && !html.includes(old)) {
+    throw new Error(`index.html has no integrity hash for ${name} to update`);
+  }
+  html = html.split(old).join(sri(after));
+}
+
+function minifyJs(name) {
+  const before = readFileSync(join(staging, name));
+  const { code } = esbuild.transformSync(before.toString('utf8'), {
+    minify: true,
+    format: 'esm',
+    target: 'es2020',
+    legalComments: 'none',
+  });
+  const after = Buffer.from(code);
+  replace(name, before, after);
+  console.log(`post-build: ${name} minified, ${before.length} -> ${after.length} bytes`);
+}
+
+// ---- wasm: just enough of the binary format to find the function bodies ----------------
+
+function readU32(bytes, at) {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const b = bytes[at++];
+    if (b === undefined) throw new Error('wasm: truncated LEB128');
+    value += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (b < 0x80) return [value, at];
+  }
+}
+
+function u32(n) {
+  const out = [];
+  do {
+    let b = n & 0x7f;
+    n = Math.floor(n / 128);
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return Buffer.from(out);
+}
+
+const vec = (parts) => Buffer.concat([u32(parts.length), ...parts]);
+const named = (s) => Buffer.concat([u32(Buffer.byteLength(s)), Buffer.from(s)]);
+
+function sections(bytes) {
+  const out = [];
+  for (let at = 8; at < bytes.length; ) {
+    const id = bytes[at];
+    const [size, body] = readU32(bytes, at + 1);
+    out.push({ id, start: at, body, end: body + size });
+    at = body + size;
+  }
+  return out;
+}
+
+/** How many functions the module imports: their indexes come before the defined ones. */
+function importedFunctions(bytes, { body }) {
+  let [count, at] = readU32(bytes, body);
+  let functions = 0;
+  const skip = () => ([, at] = readU32(bytes, at));
+  const skipLimits = () => {
+    const [flags, next] = readU32(bytes, at);
+    at = next;
+    skip();
+    if (flags & 1) skip();
+  };
+  for (; count > 0; count--) {
+    for (let s = 0; s < 2; s++) {
+      const [len, next] = readU32(bytes, at);
+      at = next + len;
+    }
+    const kind = bytes[at++];
+    if (kind === 0) {
+      skip();
+      functions++;
+    } else if (kind === 1) {
+      at++;
+      skipLimits();
+    } else if (kind === 2) {
+      skipLimits();
+    } else if (kind === 3) {
+      at += 2;
+    } else if (kind === 4) {
+      at++;
+      skip();
+    } else {
+      throw new Error(`wasm: unknown import kind ${kind}`);
+    }
+  }
+  return functions;
+}
+
+function functionBodies(bytes, { body }) {
+  let [count, at] = readU32(bytes, body);
+  const out = [];
+  for (; count > 0; count--) {
+    const [size, start] = readU32(bytes, at);
+    out.push(bytes.subarray(start, start + size));
+    at = start + size;
+  }
+  return out;
+}
+
+function orderWasm(name) {
+  const path = join(staging, name);
+  const before = readFileSync(path);
+  const all = sections(before);
+  const imports = all.find((s) => s.id === 2);
+  const code = all.find((s) => s.id === 10);
+  if (!code) throw new Error(`${name} has no code section`);
+  const first = imports ? importedFunctions(before, imports) : 0;
+  const bodies = functionBodies(before, code);
+  const order = bodies.map((_, i) => i).sort((a, b) => Buffer.compare(bodies[a], bodies[b]) || a - b);
+  // Names whose string order is that order; a release build has no name section to lose.
+  const width = String(bodies.length).length;
+  const entries = order
+    .map((f, rank) => [first + f, `f${String(rank).padStart(width, '0')}`])
+    .sort((a, b) => a[0] - b[0])
+    .map(([index, n]) => Buffer.concat([u32(index), named(n)]));
+  const functionNames = vec(entries);
+  const nameSection = Buffer.concat([named('name'), Buffer.from([1]), u32(functionNames.length), functionNames]);
+  const kept = all.filter((s) => !(s.id === 0 && readName(before, s) === 'name'));
+  const input = Buffer.concat([
+    before.subarray(0, 8),
+    ...kept.map((s) => before.subarray(s.start, s.end)),
+    Buffer.from([0]),
+    u32(nameSection.length),
+    nameSection,
+  ]);
+  const tmpIn = `${path}.named`;
+  const tmpOut = `${path}.ordered`;
+  writeFileSync(tmpIn, input);
+  try {
+    // No -g: the output keeps no names.
+    execFileSync(wasmOpt, ['--reorder-functions-by-name', tmpIn, '-o', tmpOut], { stdio: 'inherit' });
+    const after = readFileSync(tmpOut);
+    if (functionBodies(after, sections(after).find((s) => s.id === 10)).length !== bodies.length) {
+      throw new Error(`${name}: reordering changed the number of functions`);
+    }
+    replace(name, before, after);
+    console.log(`post-build: ${name} functions ordered, ${before.length} -> ${after.length} bytes`);
+  } finally {
+    rmSync(tmpIn, { force: true });
+    rmSync(tmpOut, { force: true });
+  }
+}
+
+function readName(bytes, { body }) {
+  const [len, at] = readU32(bytes, body);
+  return bytes.subarray(at, at + len).toString('utf8');
+}
+
+for (const name of readdirSync(staging)) {
+  if (name.endsWith('.js')) minifyJs(name);
+  else if (name.endsWith('.wasm')) orderWasm(name);
+}
+writeFileSync(htmlPath, html);
