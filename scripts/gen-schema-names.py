@@ -527,7 +527,11 @@ def render(rules, by_name, version):
         )
 
     rows = sorted(row(p, n, r) for (p, n), r in rules.items())
-    fallback = sorted(row(None, n, r) for n, r in by_name.items())
+    # A name with a single rule needs no union: the reader finds that rule itself.
+    rule_count = {}
+    for _, n in rules:
+        rule_count[n] = rule_count.get(n, 0) + 1
+    fallback = sorted(row(None, n, r) for n, r in by_name.items() if rule_count[n] > 1)
     if len(pool) >= NONE:
         raise SystemExit("pool too large for u16 offsets")
 
@@ -571,7 +575,8 @@ def render(rules, by_name, version):
     emit_rows(w, rows)
     w("];")
     w("")
-    w("/// The same, keyed by element name alone (parent is unused): the union over parents.")
+    w("/// The same, keyed by element name alone (parent is unused): the union over parents, for")
+    w("/// names with more than one rule.")
     w(f"pub static BY_NAME: [Rule; {len(fallback)}] = [")
     emit_rows(w, fallback)
     w("];")

@@ -188,8 +188,11 @@ fn rule_of(p: Option<u16>, n: u16) -> Option<&'static Rule> {
             return generated::RULES.get(i);
         }
     }
-    let i = generated::BY_NAME.binary_search_by(|r| r.1.cmp(&n)).ok()?;
-    generated::BY_NAME.get(i)
+    match generated::BY_NAME.binary_search_by(|r| r.1.cmp(&n)) {
+        Ok(i) => generated::BY_NAME.get(i),
+        // A name with one rule has no union of its own: that rule is it.
+        Err(_) => generated::RULES.iter().find(|r| r.1 == n),
+    }
 }
 
 /// 2008 spellings vmxml reads and upgrades; the schema no longer has them.
