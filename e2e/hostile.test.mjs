@@ -27,6 +27,8 @@ const BOMB = `<?xml version="1.0"?>
 <domain type='kvm'><name>&i;</name></domain>
 `;
 
+const DEEP = `<domain type='kvm'>\n  <name>deep</name>\n  <metadata>${'<a>'.repeat(250)}${'</a>'.repeat(250)}</metadata>\n</domain>\n`;
+
 // name, text, and the diagnostic code expected (null: any diagnostic).
 const CASES = [
   ['empty', '', 'E-XML-EMPTY'],
@@ -37,6 +39,9 @@ const CASES = [
   ['entity-expansion bomb', BOMB, 'E-XML-DOCTYPE'],
   ['wrong root', "<network>\n  <name>default</name>\n</network>\n", 'E-ROOT'],
   ['duplicate attribute', "<domain type='kvm' type='qemu'>\n  <name>x</name>\n</domain>\n", 'E-XML-ATTRIBUTE'],
+  // Just under the reader's depth limit: the deepest recursion (checking, writing,
+  // highlighting) the app lets through must fit its stack. No <memory>, for a diagnostic.
+  ['nesting at the depth limit', DEEP, null],
   ['1 MB attribute value', `<domain type='kvm'>\n  <name>big</name>\n  <title lang='${'A'.repeat(1 << 20)}'>t</title>\n</domain>\n`, null],
 ];
 
@@ -55,7 +60,14 @@ test('hostile input: the page stays alive and shows a diagnostic', async (t) => 
     assert.deepEqual(vp.pageErrors, [], `${name}: page errors`);
     t.diagnostic(`${name}: ${diags[0].code} at ${diags[0].place || '-'} (${Date.now() - started} ms)`);
   }
+  // The deep one loads into the wizard too, where it is written and highlighted again.
+  await vp.paste(DEEP);
+  await waitFor(() => vp.canLoad(), { what: 'the load button for the deep document' });
+  await vp.loadIntoWizard();
+  assert.match(await vp.previewText(), /<a>\s*<a>/);
+  await vp.assertHealthy();
   // Still working: a valid document loads.
+  await vp.importView();
   await vp.paste(RICH);
   await waitFor(() => vp.canLoad(), { what: 'the load button' });
   await vp.loadIntoWizard();
