@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// Trunk post_build hook, release builds only. Two steps on the staged dist/, each part of the
-// size budget, and then index.html's integrity hashes for the files they changed (a stale
+// Trunk post_build hook, release builds only. Three steps on the staged dist/, each part of
+// the size budget, and then index.html's integrity hashes for the files they changed (a stale
 // hash would make the browser refuse the file):
-//  - minify the wasm-bindgen JS glue, which Trunk's own minifier leaves as it is (it cannot
-//    parse `export { ... as default }`: trunk-rs/trunk#1044): about 1.6 KB brotli;
 //  - order the wasm's functions so that similar code sits together, where brotli finds it
 //    cheaply (its nearby and repeated match distances cost the fewest bits): about 5 KB
 //    brotli. The order is by signature, then by the bytes of the body; binaryen's
-//    reorder-functions-by-name does the moving, given names that spell that order.
+//    reorder-functions-by-name does the moving, given names that spell that order;
+//  - shorten the import and export names the wasm and the glue share (3.8 KB brotli over
+//    both files);
+//  - minify the wasm-bindgen JS glue, which Trunk's own minifier leaves as it is (it cannot
+//    parse `export { ... as default }`: trunk-rs/trunk#1044): about 1.6 KB brotli.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -221,8 +223,80 @@ function readName(bytes, { body }) {
   return bytes.subarray(at, at + len).toString('utf8');
 }
 
-for (const name of readdirSync(staging)) {
-  if (name.endsWith('.js')) minifyJs(name);
-  else if (name.endsWith('.wasm')) orderWasm(name);
+/** The module names of a wasm's imports, in order. */
+function importModules(bytes) {
+  const imports = sections(bytes).find((s) => s.id === 2);
+  if (!imports) return [];
+  const out = [];
+  let [count, at] = readU32(bytes, imports.body);
+  const text = () => {
+    const [len, next] = readU32(bytes, at);
+    at = next + len;
+    return bytes.subarray(next, at).toString('utf8');
+  };
+  for (; count > 0; count--) {
+    out.push(text());
+    text();
+    const kind = bytes[at++];
+    if (kind !== 0) throw new Error('wasm: an import that is not a function');
+    [, at] = readU32(bytes, at);
+  }
+  return out;
 }
+
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Shortens the names the wasm and its JS glue know each other by (wasm-bindgen's carry a
+ * 16-digit hash each, in both files) with binaryen's minifier, and renames them in the glue:
+ * imports are the keys of its import object, exports are read as `wasm.NAME`.
+ */
+function minifyNames(wasmName, jsName) {
+  const wasmPath = join(staging, wasmName);
+  const before = readFileSync(wasmPath);
+  const tmpOut = `${wasmPath}.minified`;
+  let mapping;
+  try {
+    const printed = execFileSync(
+      wasmOpt,
+      ['--minify-imports-and-exports-and-modules', '--strip-producers', wasmPath, '-o', tmpOut],
+      { encoding: 'utf8' },
+    );
+    mapping = JSON.parse(printed);
+    const after = readFileSync(tmpOut);
+    const [oldModules, newModules] = [importModules(before), importModules(after)];
+    const modules = new Map(oldModules.map((m, i) => [m, newModules[i]]));
+    let js = readFileSync(join(staging, jsName), 'utf8');
+    const jsBefore = Buffer.from(js);
+    // Each import is defined once; an export the glue never reads (`main`) is found 0 times.
+    const rename = (pattern, to, what) => {
+      const re = new RegExp(pattern, 'gm');
+      const found = js.match(re)?.length ?? 0;
+      if (what !== 'export' && found !== 1) throw new Error(`post-build: ${what} found ${found} times in ${jsName}: ${re}`);
+      js = js.replace(re, (_, indent) => to(indent));
+    };
+    for (const [from, to] of modules) {
+      if (from !== to) rename(`^(\\s*)"${escape(from)}": `, (i) => `${i}"${to}": `, 'import module');
+    }
+    for (const [, from, to] of mapping.imports) {
+      rename(`^(\\s*)${escape(from)}: function\\(`, (i) => `${i}${to}: function(`, 'import');
+    }
+    for (const [from, to] of mapping.exports) rename(`()\\bwasm\\.${escape(from)}\\b`, () => `wasm.${to}`, 'export');
+    replace(wasmName, before, after);
+    replace(jsName, jsBefore, Buffer.from(js));
+    console.log(`post-build: ${wasmName} ${mapping.imports.length} imports and ${mapping.exports.length} exports renamed, ${before.length} -> ${after.length} bytes`);
+  } finally {
+    rmSync(tmpOut, { force: true });
+  }
+}
+
+const files = readdirSync(staging);
+const wasmFiles = files.filter((f) => f.endsWith('.wasm'));
+const jsFiles = files.filter((f) => f.endsWith('.js'));
+if (wasmFiles.length !== 1 || jsFiles.length !== 1) {
+  throw new Error(`post-build: expected one wasm and its JS glue, found ${[...wasmFiles, ...jsFiles].join(', ')}`);
+}
+orderWasm(wasmFiles[0]);
+minifyNames(wasmFiles[0], jsFiles[0]);
+minifyJs(jsFiles[0]);
 writeFileSync(htmlPath, html);
