@@ -290,12 +290,71 @@ function minifyNames(wasmName, jsName) {
   }
 }
 
+/** A module with the wasm's sections in `parts` replaced: id -> section body. */
+function withSections(bytes, parts) {
+  return Buffer.concat([
+    bytes.subarray(0, 8),
+    ...sections(bytes).map((s) =>
+      parts.has(s.id) ? Buffer.concat([Buffer.from([s.id]), u32(parts.get(s.id).length), parts.get(s.id)]) : bytes.subarray(s.start, s.end),
+    ),
+  ]);
+}
+
+// wasm-streams (through server_fn, which Leptos always links) exports JS classes that turn
+// Rust streams into web streams. The app never makes one, but an export keeps its code.
+const STREAM_CLASSES = ['IntoUnderlyingByteSource', 'IntoUnderlyingSink', 'IntoUnderlyingSource'];
+const isStreamExport = (n) => /^(__wbg_)?intounderlying/.test(n);
+
+/** Drops wasm-streams' exports, the code only they reach, and their classes in the glue. */
+function dropStreamExports(wasmName, jsName) {
+  const wasmPath = join(staging, wasmName);
+  const before = readFileSync(wasmPath);
+  const exports = sections(before).find((s) => s.id === 7);
+  let [count, at] = readU32(before, exports.body);
+  const kept = [];
+  for (; count > 0; count--) {
+    const start = at;
+    const [len, next] = readU32(before, at);
+    const name = before.subarray(next, next + len).toString('utf8');
+    [, at] = readU32(before, next + len + 1);
+    if (!isStreamExport(name)) kept.push(before.subarray(start, at));
+  }
+  const tmpIn = `${wasmPath}.exports`;
+  const tmpOut = `${wasmPath}.dce`;
+  writeFileSync(tmpIn, withSections(before, new Map([[7, vec(kept)]])));
+  let js = readFileSync(join(staging, jsName), 'utf8');
+  const jsBefore = Buffer.from(js);
+  for (const c of STREAM_CLASSES) {
+    const pieces = [
+      new RegExp(`^export class ${c} \\{\\n[\\s\\S]*?^\\}\\n`, 'm'),
+      new RegExp(`^if \\(Symbol\\.dispose\\) ${c}\\.prototype\\[Symbol\\.dispose\\] = ${c}\\.prototype\\.free;\\n`, 'm'),
+      new RegExp(`^const ${c}Finalization = [\\s\\S]*?\\);\\n`, 'm'),
+    ];
+    for (const re of pieces) {
+      if (!re.test(js)) throw new Error(`post-build: ${jsName} has no ${re}`);
+      js = js.replace(re, '');
+    }
+  }
+  if (/intounderlying|IntoUnderlying/.test(js)) throw new Error(`post-build: ${jsName} still uses wasm-streams' classes`);
+  try {
+    execFileSync(wasmOpt, ['--remove-unused-module-elements', tmpIn, '-o', tmpOut], { stdio: 'inherit' });
+    const after = readFileSync(tmpOut);
+    replace(wasmName, before, after);
+    replace(jsName, jsBefore, Buffer.from(js));
+    console.log(`post-build: ${wasmName} without wasm-streams' exports, ${before.length} -> ${after.length} bytes`);
+  } finally {
+    rmSync(tmpIn, { force: true });
+    rmSync(tmpOut, { force: true });
+  }
+}
+
 const files = readdirSync(staging);
 const wasmFiles = files.filter((f) => f.endsWith('.wasm'));
 const jsFiles = files.filter((f) => f.endsWith('.js'));
 if (wasmFiles.length !== 1 || jsFiles.length !== 1) {
   throw new Error(`post-build: expected one wasm and its JS glue, found ${[...wasmFiles, ...jsFiles].join(', ')}`);
 }
+dropStreamExports(wasmFiles[0], jsFiles[0]);
 orderWasm(wasmFiles[0]);
 minifyNames(wasmFiles[0], jsFiles[0]);
 minifyJs(jsFiles[0]);
