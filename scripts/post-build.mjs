@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Trunk post_build hook, release builds only. Three steps on the staged dist/, each part of
+// Trunk post_build hook, release builds only. Four steps on the staged dist/, each part of
 // the size budget, and then index.html's integrity hashes for the files they changed (a stale
 // hash would make the browser refuse the file):
+//  - drop the exports of wasm-streams, which the app never uses, and the code they keep
+//    (1.4 KB brotli; see dropStreamExports);
 //  - order the wasm's functions so that similar code sits together, where brotli finds it
 //    cheaply (its nearby and repeated match distances cost the fewest bits): about 7 KB
 //    brotli (see similarityOrder); binaryen's reorder-functions-by-name does the moving,
