@@ -130,43 +130,41 @@ function importedFunctions(bytes, { body }) {
   return functions;
 }
 
-function functionBodies(bytes, { body }) {
+/** The items of a section that is one vector; `item(at)` reads one, giving [value, next]. */
+function vectorOf(bytes, { body }, item) {
   let [count, at] = readU32(bytes, body);
   const out = [];
   for (; count > 0; count--) {
-    const [size, start] = readU32(bytes, at);
-    out.push(bytes.subarray(start, start + size));
-    at = start + size;
+    const [value, next] = item(at);
+    out.push(value);
+    at = next;
   }
   return out;
 }
 
+function functionBodies(bytes, section) {
+  return vectorOf(bytes, section, (at) => {
+    const [size, start] = readU32(bytes, at);
+    return [bytes.subarray(start, start + size), start + size];
+  });
+}
+
 /** Each function type's bytes (`0x60`, parameters, results), in type-index order. */
-function functionTypes(bytes, { body }) {
-  let [count, at] = readU32(bytes, body);
-  const out = [];
-  for (; count > 0; count--) {
-    const start = at;
+function functionTypes(bytes, section) {
+  return vectorOf(bytes, section, (start) => {
+    let at = start;
     if (bytes[at++] !== 0x60) throw new Error('wasm: a type that is not a plain function type');
     for (let list = 0; list < 2; list++) {
       const [n, next] = readU32(bytes, at);
       at = next + n; // one byte per value type without the GC proposal
     }
-    out.push(bytes.subarray(start, at));
-  }
-  return out;
+    return [bytes.subarray(start, at), at];
+  });
 }
 
 /** The type index of each defined function. */
-function functionTypeIndexes(bytes, { body }) {
-  let [count, at] = readU32(bytes, body);
-  const out = [];
-  for (; count > 0; count--) {
-    const [t, next] = readU32(bytes, at);
-    out.push(t);
-    at = next;
-  }
-  return out;
+function functionTypeIndexes(bytes, section) {
+  return vectorOf(bytes, section, (at) => readU32(bytes, at));
 }
 
 /** The distinct 4-byte sequences of a body, sorted: what two bodies share measures them. */
