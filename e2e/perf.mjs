@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // Prints how fast the app is in headless Chromium, against the built dist/:
 //  - navigation to an interactive wizard (the app's performance mark 'vmxml-interactive',
-//    set right after mount, relative to navigation start), median of several fresh loads;
+//    set right after mount, relative to navigation start), median of several fresh loads,
+//    beside a blank page's load on the same machine at the same time (the floor);
 //  - for a domain with 300 devices: loading it into the wizard, then a keystroke in the
 //    name field to the preview showing the new name (the diagnostics are recomputed in the
 //    same pass), and a keystroke in the import editor to its highlighted view updated.
 // Usage: node e2e/perf.mjs [--runs N]
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { serve } from './server.mjs';
 import { checkDist, DIST, launch } from './setup.mjs';
 import { VmxmlPage, waitFor } from './vmxml-page.mjs';
@@ -119,13 +123,23 @@ async function timeKey(page, key, view, name) {
 async function main() {
   checkDist();
   const server = await serve(DIST);
+  const blankDir = mkdtempSync(join(tmpdir(), 'vmxml-blank-'));
+  writeFileSync(join(blankDir, 'index.html'), '<!doctype html><html lang="en"><meta charset="utf-8"><title>blank</title></html>\n');
+  const blankServer = await serve(blankDir);
   const browser = await launch();
   const log = (m) => console.log(m);
   try {
-    // 1. Navigation to an interactive wizard.
+    // 1. Navigation to an interactive wizard. Each load is paired with one of a blank page
+    // from the same server, which no app can beat: this machine's floor, in the same state.
     const marks = [];
     const ready = [];
+    const floor = [];
     for (let i = 0; i < runs; i++) {
+      const blank = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      const blankPage = await blank.newPage();
+      await blankPage.goto(`${blankServer.url}/`);
+      floor.push(await blankPage.evaluate(() => performance.getEntriesByType('navigation')[0].loadEventEnd));
+      await blank.close();
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
       const page = await context.newPage();
       const vp = new VmxmlPage(page, server.url, log);
@@ -143,6 +157,7 @@ async function main() {
     }
     console.log(`navigation -> interactive wizard (mark 'vmxml-interactive'): ${summary(marks)}`);
     console.log(`navigation -> DOMContentLoaded:                              ${summary(ready)}`);
+    console.log(`a blank page, navigation -> load (this machine's floor):      ${summary(floor)}`);
 
     // 2. The import editor with documents of about 1,300 and 2,100 lines (300 and 480
     // devices): paste, then keystrokes inside <name> (line 2).
@@ -197,6 +212,8 @@ async function main() {
   } finally {
     await browser.close();
     await server.close();
+    await blankServer.close();
+    rmSync(blankDir, { recursive: true, force: true });
   }
 }
 
