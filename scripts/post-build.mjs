@@ -93,26 +93,29 @@ function sections(bytes) {
   return out;
 }
 
-/** How many functions the module imports: their indexes come before the defined ones. */
-function importedFunctions(bytes, { body }) {
-  let [count, at] = readU32(bytes, body);
-  let functions = 0;
-  const skip = () => ([, at] = readU32(bytes, at));
-  const skipLimits = () => {
-    const [flags, next] = readU32(bytes, at);
-    at = next;
-    skip();
-    if (flags & 1) skip();
-  };
-  for (; count > 0; count--) {
-    for (let s = 0; s < 2; s++) {
-      const [len, next] = readU32(bytes, at);
-      at = next + len;
-    }
+/** A length-prefixed UTF-8 name at `at`: [name, next]. */
+function readString(bytes, at) {
+  const [len, start] = readU32(bytes, at);
+  return [bytes.subarray(start, start + len).toString('utf8'), start + len];
+}
+
+/** The imports of a module, in order: { module, kind } (kind 0 is a function). */
+function imports(bytes) {
+  const section = sections(bytes).find((s) => s.id === 2);
+  if (!section) return [];
+  return vectorOf(bytes, section, (start) => {
+    const [module, afterModule] = readString(bytes, start);
+    let [, at] = readString(bytes, afterModule);
     const kind = bytes[at++];
+    const skip = () => ([, at] = readU32(bytes, at));
+    const skipLimits = () => {
+      const [flags, next] = readU32(bytes, at);
+      at = next;
+      skip();
+      if (flags & 1) skip();
+    };
     if (kind === 0) {
       skip();
-      functions++;
     } else if (kind === 1) {
       at++;
       skipLimits();
@@ -126,8 +129,8 @@ function importedFunctions(bytes, { body }) {
     } else {
       throw new Error(`wasm: unknown import kind ${kind}`);
     }
-  }
-  return functions;
+    return [{ module, kind }, at];
+  });
 }
 
 /** The items of a section that is one vector; `item(at)` reads one, giving [value, next]. */
@@ -232,10 +235,10 @@ function orderWasm(name) {
   const path = join(staging, name);
   const before = readFileSync(path);
   const all = sections(before);
-  const imports = all.find((s) => s.id === 2);
   const code = all.find((s) => s.id === 10);
   if (!code) throw new Error(`${name} has no code section`);
-  const first = imports ? importedFunctions(before, imports) : 0;
+  // Imported functions take the first indexes; the defined ones follow.
+  const first = imports(before).filter((i) => i.kind === 0).length;
   const bodies = functionBodies(before, code);
   const types = functionTypes(before, all.find((s) => s.id === 1));
   const typeOf = functionTypeIndexes(before, all.find((s) => s.id === 3));
@@ -249,7 +252,7 @@ function orderWasm(name) {
     .map(([index, n]) => Buffer.concat([u32(index), named(n)]));
   const functionNames = vec(entries);
   const nameSection = Buffer.concat([named('name'), Buffer.from([1]), u32(functionNames.length), functionNames]);
-  const kept = all.filter((s) => !(s.id === 0 && readName(before, s) === 'name'));
+  const kept = all.filter((s) => !(s.id === 0 && readString(before, s.body)[0] === 'name'));
   const input = Buffer.concat([
     before.subarray(0, 8),
     ...kept.map((s) => before.subarray(s.start, s.end)),
@@ -275,32 +278,6 @@ function orderWasm(name) {
   }
 }
 
-function readName(bytes, { body }) {
-  const [len, at] = readU32(bytes, body);
-  return bytes.subarray(at, at + len).toString('utf8');
-}
-
-/** The module names of a wasm's imports, in order. */
-function importModules(bytes) {
-  const imports = sections(bytes).find((s) => s.id === 2);
-  if (!imports) return [];
-  const out = [];
-  let [count, at] = readU32(bytes, imports.body);
-  const text = () => {
-    const [len, next] = readU32(bytes, at);
-    at = next + len;
-    return bytes.subarray(next, at).toString('utf8');
-  };
-  for (; count > 0; count--) {
-    out.push(text());
-    text();
-    const kind = bytes[at++];
-    if (kind !== 0) throw new Error('wasm: an import that is not a function');
-    [, at] = readU32(bytes, at);
-  }
-  return out;
-}
-
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -321,7 +298,7 @@ function minifyNames(wasmName, jsName) {
     );
     mapping = JSON.parse(printed);
     const after = readFileSync(tmpOut);
-    const [oldModules, newModules] = [importModules(before), importModules(after)];
+    const [oldModules, newModules] = [before, after].map((b) => imports(b).map((i) => i.module));
     const modules = new Map(oldModules.map((m, i) => [m, newModules[i]]));
     let js = readFileSync(join(staging, jsName), 'utf8');
     const jsBefore = Buffer.from(js);
@@ -366,16 +343,12 @@ const isStreamExport = (n) => /^(__wbg_)?intounderlying/.test(n);
 function dropStreamExports(wasmName, jsName) {
   const wasmPath = join(staging, wasmName);
   const before = readFileSync(wasmPath);
-  const exports = sections(before).find((s) => s.id === 7);
-  let [count, at] = readU32(before, exports.body);
-  const kept = [];
-  for (; count > 0; count--) {
-    const start = at;
-    const [len, next] = readU32(before, at);
-    const name = before.subarray(next, next + len).toString('utf8');
-    [, at] = readU32(before, next + len + 1);
-    if (!isStreamExport(name)) kept.push(before.subarray(start, at));
-  }
+  const exports = vectorOf(before, sections(before).find((s) => s.id === 7), (start) => {
+    const [name, next] = readString(before, start);
+    const [, end] = readU32(before, next + 1); // the kind byte, then the index
+    return [{ name, bytes: before.subarray(start, end) }, end];
+  });
+  const kept = exports.filter((e) => !isStreamExport(e.name)).map((e) => e.bytes);
   const tmpIn = `${wasmPath}.exports`;
   const tmpOut = `${wasmPath}.dce`;
   writeFileSync(tmpIn, withSections(before, new Map([[7, vec(kept)]])));
