@@ -20,17 +20,24 @@ macro_rules! value_enum {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
             pub fn as_str(&self) -> &str {
+                // Spellings come from `known()`, the one table of them: a `match` to literals
+                // would compile to a second table of the same pointers.
+                #[allow(non_camel_case_types, dead_code)]
+                enum Index { $($variant),+ }
                 match self {
-                    $($name::$variant => $text,)+
+                    $($name::$variant => Self::known()[Index::$variant as usize],)+
                     $name::Other(s) => s.as_str(),
                 }
             }
 
             pub fn parse(s: &str) -> Self {
-                // A table lookup shared by every enumeration, rather than a string match each.
-                match $crate::values::position_of(Self::known(), s).and_then(|i| Self::ALL.get(i)) {
-                    Some(v) => v.clone(),
-                    None => $name::Other(s.to_string()),
+                // A table lookup shared by every enumeration, rather than a string match each;
+                // the variant follows from its index, with no table of values.
+                #[allow(non_camel_case_types, dead_code)]
+                enum Index { $($variant),+ }
+                match $crate::values::position_of(Self::known(), s) {
+                    $(Some(i) if i == Index::$variant as usize => $name::$variant,)+
+                    _ => $name::Other(s.to_string()),
                 }
             }
 
