@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use vmxml_core::devices::Device;
 use vmxml_core::{Domain, Severity};
 
+use crate::form::Choices;
 use crate::state::use_studio;
 
 /// A static path as a signal.
@@ -175,7 +176,7 @@ pub fn NumberField(
 pub fn SelectField(
     label: &'static str,
     path: Signal<String>,
-    options: Vec<(&'static str, &'static str)>,
+    options: Choices,
     value: Signal<String>,
     on_change: Callback<String>,
     #[prop(optional)] help: &'static str,
@@ -194,13 +195,12 @@ pub fn SelectField(
 pub fn Select(
     id: Signal<String>,
     path: Signal<String>,
-    options: Vec<(&'static str, &'static str)>,
+    options: Choices,
     value: Signal<String>,
     on_change: Callback<String>,
     #[prop(optional)] label: &'static str,
 ) -> impl IntoView {
     let studio = use_studio();
-    let known: Vec<&'static str> = options.iter().map(|(v, _)| *v).collect();
     view! {
         <select
             class="field__select"
@@ -213,12 +213,12 @@ pub fn Select(
         >
             {move || {
                 let v = value.get();
-                (!known.contains(&v.as_str())).then(|| {
+                (!options.has(&v)).then(|| {
                     let text = if v.is_empty() { "(not set)".to_string() } else { format!("{v} (kept as written)") };
                     view! { <option value=v.clone()>{text}</option> }
                 })
             }}
-            {options.iter().map(|(v, l)| view! { <option value=*v>{*l}</option> }).collect_view()}
+            {options.iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
         </select>
     }
 }

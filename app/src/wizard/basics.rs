@@ -5,28 +5,30 @@ use vmxml_core::values::uuid_v4_from;
 use vmxml_core::DomainType;
 
 use super::Group;
+use crate::choices;
 use crate::fields::at;
+use crate::form::Choices;
 use crate::form::{fields, At, Control, Field, FIELD};
 use crate::state::{random_bytes, use_studio};
 use vmxml_core::presets::{PresetOptions, PRESETS};
 
-const TYPES: [(&str, &str); 16] = [
-    ("kvm", "KVM (hardware-accelerated QEMU)"),
-    ("qemu", "QEMU (emulation)"),
-    ("xen", "Xen"),
-    ("lxc", "LXC (Linux container)"),
-    ("kqemu", "KQEMU (obsolete)"),
-    ("hvf", "HVF (macOS Hypervisor.framework)"),
-    ("bhyve", "bhyve"),
-    ("vmware", "VMware"),
-    ("vbox", "VirtualBox"),
-    ("hyperv", "Hyper-V"),
-    ("openvz", "OpenVZ"),
-    ("uml", "User-mode Linux"),
-    ("vz", "Virtuozzo"),
-    ("phyp", "IBM PowerHypervisor"),
-    ("ch", "Cloud Hypervisor"),
-    ("test", "test driver"),
+const TYPES: Choices = choices![
+    "kvm" => "KVM (hardware-accelerated QEMU)",
+    "qemu" => "QEMU (emulation)",
+    "xen" => "Xen",
+    "lxc" => "LXC (Linux container)",
+    "kqemu" => "KQEMU (obsolete)",
+    "hvf" => "HVF (macOS Hypervisor.framework)",
+    "bhyve" => "bhyve",
+    "vmware" => "VMware",
+    "vbox" => "VirtualBox",
+    "hyperv" => "Hyper-V",
+    "openvz" => "OpenVZ",
+    "uml" => "User-mode Linux",
+    "vz" => "Virtuozzo",
+    "phyp" => "IBM PowerHypervisor",
+    "ch" => "Cloud Hypervisor",
+    "test" => "test driver",
 ];
 
 const _: () = assert!(TYPES.len() == DomainType::ALL.len());
@@ -35,7 +37,7 @@ pub(crate) static HYPERVISOR: [Field; 2] = [
     Field {
         label: "Hypervisor type",
         at: At::Rel("/domain/@type"),
-        control: Control::Select(&TYPES),
+        control: Control::Select(TYPES),
         help: "The driver that runs the guest. KVM is what most Linux hosts use today.",
         since: "0.0.1",
         ..FIELD

@@ -12,41 +12,43 @@ use vmxml_core::os::OsKind;
 use vmxml_core::{Domain, DomainType};
 
 use super::Group;
+use crate::choices;
 use crate::fields::{device_at, device_at_mut};
+use crate::form::Choices;
 use crate::form::{never_kept, Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
 
-const TYPES: [(&str, &str); 9] = [
-    ("pty", "pty: a pseudo TTY"),
-    ("file", "file: output to a file"),
-    ("dev", "dev: a host device"),
-    ("tcp", "tcp: TCP client or server"),
-    ("udp", "udp: UDP netconsole"),
-    ("unix", "unix: UNIX socket"),
-    ("stdio", "stdio: the domain's log"),
-    ("vc", "vc: virtual console"),
-    ("null", "null: discarded"),
+const TYPES: Choices = choices![
+    "pty" => "pty: a pseudo TTY",
+    "file" => "file: output to a file",
+    "dev" => "dev: a host device",
+    "tcp" => "tcp: TCP client or server",
+    "udp" => "udp: UDP netconsole",
+    "unix" => "unix: UNIX socket",
+    "stdio" => "stdio: the domain's log",
+    "vc" => "vc: virtual console",
+    "null" => "null: discarded",
 ];
 
 /// What a channel's data goes through: the types guest agents use, and a pty.
-const CHANNEL_TYPES: [(&str, &str); 4] = [
-    ("unix", "unix: a UNIX socket (the QEMU guest agent)"),
-    ("spicevmc", "spicevmc: through the SPICE connection"),
-    ("pty", "pty: a pseudo TTY"),
-    ("tcp", "tcp: TCP client or server"),
+const CHANNEL_TYPES: Choices = choices![
+    "unix" => "unix: a UNIX socket (the QEMU guest agent)",
+    "spicevmc" => "spicevmc: through the SPICE connection",
+    "pty" => "pty: a pseudo TTY",
+    "tcp" => "tcp: TCP client or server",
 ];
 
-const MODES: [(&str, &str); 3] = [
-    ("", "(not set: connect)"),
-    ("bind", "bind: listen (server)"),
-    ("connect", "connect: dial out (client)"),
+const MODES: Choices = choices![
+    "" => "(not set: connect)",
+    "bind" => "bind: listen (server)",
+    "connect" => "connect: dial out (client)",
 ];
 
-const PROTOCOLS: [(&str, &str); 5] = [
-    ("", "(not set: raw)"),
-    ("raw", "raw"),
-    ("telnet", "telnet"),
-    ("telnets", "telnets: secure telnet"),
-    ("tls", "tls"),
+const PROTOCOLS: Choices = choices![
+    "" => "(not set: raw)",
+    "raw" => "raw",
+    "telnet" => "telnet",
+    "telnets" => "telnets: secure telnet",
+    "tls" => "tls",
 ];
 
 /// The first TCP port new tcp char devices get, as in the spec's examples' neighbourhood.
@@ -426,43 +428,40 @@ fn set_udp_value(d: &mut Domain, n: usize, bind_end: bool, host: bool, v: Option
 }
 
 /// The target types a select offers; a test keeps them equal to core's lists.
-const SERIAL_TARGETS: [(&str, &str); 8] = [
-    ("", "(chosen by libvirt)"),
-    ("isa-serial", "isa-serial"),
-    ("usb-serial", "usb-serial"),
-    ("pci-serial", "pci-serial"),
-    ("spapr-vio-serial", "spapr-vio-serial"),
-    ("system-serial", "system-serial"),
-    ("sclp-serial", "sclp-serial"),
-    ("isa-debug", "isa-debug"),
+const SERIAL_TARGETS: Choices = choices![
+    "" => "(chosen by libvirt)",
+    "isa-serial" => "isa-serial",
+    "usb-serial" => "usb-serial",
+    "pci-serial" => "pci-serial",
+    "spapr-vio-serial" => "spapr-vio-serial",
+    "system-serial" => "system-serial",
+    "sclp-serial" => "sclp-serial",
+    "isa-debug" => "isa-debug",
 ];
 
-const CHANNEL_TARGETS: [(&str, &str); 4] = [
-    ("", "(not set)"),
-    ("virtio", "virtio: a named virtio-serial port"),
-    ("guestfwd", "guestfwd: a guest TCP address forwarded"),
-    ("xen", "xen"),
+const CHANNEL_TARGETS: Choices = choices![
+    "" => "(not set)",
+    "virtio" => "virtio: a named virtio-serial port",
+    "guestfwd" => "guestfwd: a guest TCP address forwarded",
+    "xen" => "xen",
 ];
 
-const CHANNEL_NAMES: [(&str, &str); 3] = [
-    ("", "(chosen by libvirt)"),
-    (
-        GUEST_AGENT_CHANNEL,
-        "org.qemu.guest_agent.0: QEMU guest agent",
-    ),
-    (SPICE_AGENT_CHANNEL, "com.redhat.spice.0: SPICE agent"),
+const CHANNEL_NAMES: Choices = choices![
+    "" => "(chosen by libvirt)",
+    "org.qemu.guest_agent.0" => "org.qemu.guest_agent.0: QEMU guest agent",
+    "com.redhat.spice.0" => "com.redhat.spice.0: SPICE agent",
 ];
 
-const CONSOLE_TARGETS: [(&str, &str); 9] = [
-    ("", "(chosen by libvirt)"),
-    ("serial", "serial"),
-    ("virtio", "virtio"),
-    ("xen", "xen"),
-    ("uml", "uml"),
-    ("lxc", "lxc"),
-    ("openvz", "openvz"),
-    ("sclp", "sclp"),
-    ("sclplm", "sclplm"),
+const CONSOLE_TARGETS: Choices = choices![
+    "" => "(chosen by libvirt)",
+    "serial" => "serial",
+    "virtio" => "virtio",
+    "xen" => "xen",
+    "uml" => "uml",
+    "lxc" => "lxc",
+    "openvz" => "openvz",
+    "sclp" => "sclp",
+    "sclplm" => "sclplm",
 ];
 
 const PATH: Field = Field {
@@ -477,7 +476,7 @@ const MODE: Field = Field {
     label: "Mode",
     since: "≤ 0.4.5",
     at: At::Rel("/source/@mode"),
-    control: Control::Select(&MODES),
+    control: Control::Select(MODES),
     get: Some(|d, n| char_at(d, n).and_then(mode_of)),
     set: Some(|d, n, v| edit(d, n, |c| set_mode(c, v))),
     ..FIELD
@@ -493,7 +492,7 @@ pub(crate) static FIELDS: [Field; 22] = [
     Field {
         label: "Type",
         at: At::Rel("/@type"),
-        control: Control::Select(&TYPES),
+        control: Control::Select(TYPES),
         get: Some(|d, n| char_at(d, n).map(|c| c.source.type_name().to_string())),
         set: Some(|d, n, v| {
             let (name, k) = slot(n);
@@ -501,12 +500,12 @@ pub(crate) static FIELDS: [Field; 22] = [
         }),
         help: "Where the device's data goes on the host.",
         since: "≤ 0.4.5",
-        show: Some(|d, n| slot(n).0 != "channel" && char_at(d, n).is_some_and(|c| TYPES.iter().any(|(t, _)| *t == c.source.type_name()))),
+        show: Some(|d, n| slot(n).0 != "channel" && char_at(d, n).is_some_and(|c| TYPES.has(c.source.type_name()))),
     },
     Field {
         label: "Type",
         at: At::Rel("/@type"),
-        control: Control::Select(&CHANNEL_TYPES),
+        control: Control::Select(CHANNEL_TYPES),
         get: Some(|d, n| char_at(d, n).map(|c| c.source.type_name().to_string())),
         set: Some(|d, n, v| {
             let (name, k) = slot(n);
@@ -514,7 +513,7 @@ pub(crate) static FIELDS: [Field; 22] = [
         }),
         help: "How the channel reaches the host: the guest agent uses a unix socket that libvirt creates; SPICE's agent goes through the SPICE connection.",
         since: "0.7.5; spicevmc 0.8.8",
-        show: Some(|d, n| slot(n).0 == "channel" && char_at(d, n).is_some_and(|c| CHANNEL_TYPES.iter().any(|(t, _)| *t == c.source.type_name()))),
+        show: Some(|d, n| slot(n).0 == "channel" && char_at(d, n).is_some_and(|c| CHANNEL_TYPES.has(c.source.type_name()))),
     },
     Field {
         label: "PTY path (runtime)",
@@ -596,7 +595,7 @@ pub(crate) static FIELDS: [Field; 22] = [
     Field {
         label: "Protocol",
         at: At::Rel("/protocol/@type"),
-        control: Control::Select(&PROTOCOLS),
+        control: Control::Select(PROTOCOLS),
         help: "What is spoken over the connection: raw TCP or telnet; telnets and tls since 0.8.5. The 2008 format wrote <wiremode>; vmxml writes <protocol>.",
         show: Some(|d, n| type_is(d, n, &["tcp"])),
         since: "≤ 0.4.5 as wiremode; telnets, tls 0.8.5",
@@ -643,14 +642,14 @@ pub(crate) static FIELDS: [Field; 22] = [
         since: "≤ 0.4.5",
     },
     Field {
-        control: Control::Select(&SERIAL_TARGETS),
+        control: Control::Select(SERIAL_TARGETS),
         help: "The device the guest sees: isa-serial on x86, usb-serial or pci-serial anywhere those buses are. Empty: libvirt picks a suitable one.",
         since: "1.0.2",
         show: Some(|_, n| slot(n).0 == "serial"),
         ..TARGET_TYPE
     },
     Field {
-        control: Control::Select(&CONSOLE_TARGETS),
+        control: Control::Select(CONSOLE_TARGETS),
         help: "serial: the guest's first serial port (one such console per guest); virtio: a paravirtualized console, /dev/hvc0 in the guest; xen, lxc, openvz: that hypervisor's own.",
         since: "0.8.3",
         show: Some(|_, n| slot(n).0 == "console"),
@@ -658,13 +657,13 @@ pub(crate) static FIELDS: [Field; 22] = [
     },
     // A parallel port has one kind of target: shown only to clear a type kept from a document.
     Field {
-        control: Control::Select(&[("", "(none)")]),
+        control: Control::Select(choices!["" => "(none)"]),
         help: "libvirt ignores a target type on a parallel port.",
         show: Some(|d, n| slot(n).0 == "parallel" && char_at(d, n).is_some_and(|c| c.target_type.is_some())),
         ..TARGET_TYPE
     },
     Field {
-        control: Control::Select(&CHANNEL_TARGETS),
+        control: Control::Select(CHANNEL_TARGETS),
         help: "virtio: a named port the guest opens (the guest agent, SPICE's agent); guestfwd: a TCP address inside the guest's user network forwarded to this device.",
         since: "0.7.5",
         show: Some(|_, n| slot(n).0 == "channel"),
@@ -673,7 +672,7 @@ pub(crate) static FIELDS: [Field; 22] = [
     Field {
         label: "Channel name",
         at: At::Rel("/target/@name"),
-        control: Control::Select(&CHANNEL_NAMES),
+        control: Control::Select(CHANNEL_NAMES),
         help: "The port name the guest looks for. The QEMU guest agent (qemu-guest-agent in the guest) lets virsh shut down, freeze filesystems and read IP addresses; SPICE's agent gives clipboard sharing and display resizing.",
         since: "0.7.5",
         show: Some(|d, n| slot(n).0 == "channel" && char_at(d, n).is_some_and(|c| c.target_type.as_deref() == Some("virtio"))),
@@ -805,11 +804,16 @@ mod tests {
 
     #[test]
     fn target_type_choices_are_cores() {
-        fn values(o: &[(&'static str, &'static str)]) -> Vec<&'static str> {
-            o.iter().skip(1).map(|(v, _)| *v).collect()
+        fn values(o: &crate::form::Choices) -> Vec<&'static str> {
+            o.values().skip(1).collect()
         }
         assert_eq!(values(&SERIAL_TARGETS), SERIAL_TARGET_TYPES);
         assert_eq!(values(&CONSOLE_TARGETS), CONSOLE_TARGET_TYPES);
+        // `choices!` takes literals only: the channel names must stay core's.
+        assert_eq!(
+            values(&CHANNEL_NAMES),
+            [GUEST_AGENT_CHANNEL, SPICE_AGENT_CHANNEL]
+        );
     }
 
     #[test]
@@ -866,7 +870,7 @@ mod tests {
     #[test]
     fn every_type_is_valid_after_a_switch() {
         for name in ["serial", "console", "parallel"] {
-            for (t, _) in TYPES {
+            for (t, _) in TYPES.iter() {
                 let mut d = Domain::default();
                 add(&mut d, CharKind::parse(name));
                 set_char_type(&mut d, name, 0, t);

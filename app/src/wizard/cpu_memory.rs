@@ -7,15 +7,17 @@ use vmxml_core::memory::{MemorySize, MemoryUnit, Vcpu, VcpuPlacement};
 use vmxml_core::Domain;
 
 use super::{num, Group};
+use crate::choices;
 use crate::fields::{at, Messages, NumberField, Select};
+use crate::form::Choices;
 use crate::form::{fields, At, Control, Field, FIELD};
 use crate::state::use_studio;
 
-const UNITS: [(&str, &str); 4] = [
-    ("KiB", "KiB"),
-    ("MiB", "MiB"),
-    ("GiB", "GiB"),
-    ("TiB", "TiB"),
+const UNITS: Choices = choices![
+    "KiB" => "KiB",
+    "MiB" => "MiB",
+    "GiB" => "GiB",
+    "TiB" => "TiB",
 ];
 
 /// Number and unit fields for one of the two memory sizes.
@@ -63,7 +65,7 @@ fn MemoryField(
     });
     let unit_path = Signal::stored(format!("{path}/@unit"));
     let unit_view = view! {
-        <Select id=Signal::stored(crate::fields::field_id(&format!("{path}/@unit"))) path=unit_path options=UNITS.to_vec() value=unit on_change=set_unit label="Unit" />
+        <Select id=Signal::stored(crate::fields::field_id(&format!("{path}/@unit"))) path=unit_path options=UNITS value=unit on_change=set_unit label="Unit" />
     }
     .into_any();
     view! { <NumberField label path=at(path) value=amount on_input=set_amount help since min=Some(0) unit=unit_view /> }
@@ -81,27 +83,21 @@ fn vcpu_mut(d: &mut Domain) -> &mut Vcpu {
     d.vcpu.get_or_insert_with(|| Vcpu::new(1))
 }
 
-const CPU_MODES: [(&str, &str); 4] = [
-    ("host-passthrough", "host-passthrough: exactly the host CPU"),
-    (
-        "host-model",
-        "host-model: the closest named model to the host CPU",
-    ),
-    ("custom", "custom: the model named below"),
-    ("maximum", "maximum: every feature the hypervisor can offer"),
+const CPU_MODES: Choices = choices![
+    "host-passthrough" => "host-passthrough: exactly the host CPU",
+    "host-model" => "host-model: the closest named model to the host CPU",
+    "custom" => "custom: the model named below",
+    "maximum" => "maximum: every feature the hypervisor can offer",
 ];
 
-const FALLBACKS: [(&str, &str); 2] = [
-    ("allow", "allow: a close model if the host lacks this one"),
-    ("forbid", "forbid: refuse to start instead"),
+const FALLBACKS: Choices = choices![
+    "allow" => "allow: a close model if the host lacks this one",
+    "forbid" => "forbid: refuse to start instead",
 ];
 
-const PLACEMENTS: [(&str, &str); 2] = [
-    (
-        "static",
-        "static: the CPU set below (all host CPUs without one)",
-    ),
-    ("auto", "auto: numad picks host CPUs at start"),
+const PLACEMENTS: Choices = choices![
+    "static" => "static: the CPU set below (all host CPUs without one)",
+    "auto" => "auto: numad picks host CPUs at start",
 ];
 
 const TOPOLOGY: Field = Field {
@@ -114,7 +110,7 @@ pub(crate) static CPU_FIELDS: [Field; 7] = [
     Field {
         label: "CPU mode",
         at: At::Rel("/domain/cpu/@mode"),
-        control: Control::Select(&CPU_MODES),
+        control: Control::Select(CPU_MODES),
         help: "host-passthrough is fastest but ties migration to identical hosts; host-model keeps migration to similar hosts possible; custom names a model. Empty: the hypervisor's default CPU.",
         since: "0.9.10; maximum 7.1.0",
         ..FIELD
@@ -131,7 +127,7 @@ pub(crate) static CPU_FIELDS: [Field; 7] = [
     Field {
         label: "Model fallback",
         at: At::Rel("/domain/cpu/model/@fallback"),
-        control: Control::Select(&FALLBACKS),
+        control: Control::Select(FALLBACKS),
         help: "Whether libvirt may use a close model when the hypervisor does not have this one.",
         since: "",
         show: Some(is_custom),
@@ -178,7 +174,7 @@ pub(crate) static VCPU_FIELDS: [Field; 3] = [
     Field {
         label: "vCPU placement",
         at: At::Rel("/domain/vcpu/@placement"),
-        control: Control::Select(&PLACEMENTS),
+        control: Control::Select(PLACEMENTS),
         get: Some(|d, _| Some(d.vcpu.as_ref()?.placement.as_ref()?.as_str().to_string())),
         set: Some(|d, _, v| vcpu_mut(d).placement = v.map(|v| VcpuPlacement::parse(&v))),
         help: "Who chooses the host CPUs the guest runs on.",
@@ -197,18 +193,15 @@ pub(crate) static VCPU_FIELDS: [Field; 3] = [
     },
 ];
 
-const SOURCES: [(&str, &str); 3] = [
-    ("file", "file: a file (in /dev/hugepages with huge pages)"),
-    ("anonymous", "anonymous: private anonymous memory"),
-    (
-        "memfd",
-        "memfd: anonymous memory that can be shared (virtiofs)",
-    ),
+const SOURCES: Choices = choices![
+    "file" => "file: a file (in /dev/hugepages with huge pages)",
+    "anonymous" => "anonymous: private anonymous memory",
+    "memfd" => "memfd: anonymous memory that can be shared (virtiofs)",
 ];
 
-const ACCESS: [(&str, &str); 2] = [
-    ("shared", "shared: other processes may map guest memory"),
-    ("private", "private"),
+const ACCESS: Choices = choices![
+    "shared" => "shared: other processes may map guest memory",
+    "private" => "private",
 ];
 
 const BACKING: Field = Field {
@@ -228,7 +221,7 @@ pub(crate) static BACKING_FIELDS: [Field; 6] = [
     Field {
         label: "Memory source",
         at: At::Rel("/domain/memoryBacking/source/@type"),
-        control: Control::Select(&SOURCES),
+        control: Control::Select(SOURCES),
         help: "What guest memory is allocated from. virtiofs needs memfd (or file) with shared access.",
         since: "4.0.0; memfd 4.10.0",
         ..FIELD
@@ -236,7 +229,7 @@ pub(crate) static BACKING_FIELDS: [Field; 6] = [
     Field {
         label: "Memory access",
         at: At::Rel("/domain/memoryBacking/access/@mode"),
-        control: Control::Select(&ACCESS),
+        control: Control::Select(ACCESS),
         help: "shared lets virtiofsd and vhost-user backends map guest memory: virtiofs needs it.",
         since: "4.0.0",
         ..FIELD
@@ -339,8 +332,8 @@ mod tests {
 
     #[test]
     fn cpu_and_backing_choices_are_cores() {
-        fn values(o: &[(&'static str, &'static str)]) -> Vec<&'static str> {
-            o.iter().map(|(v, _)| *v).collect()
+        fn values(o: &crate::form::Choices) -> Vec<&'static str> {
+            o.values().collect()
         }
         assert_eq!(values(&CPU_MODES), CpuMode::known());
         assert_eq!(values(&FALLBACKS), CpuModelFallback::known());

@@ -11,67 +11,69 @@ use vmxml_core::os::OsKind;
 use vmxml_core::Domain;
 
 use super::{first_free, Group};
+use crate::choices;
 use crate::fields::{device_at, device_at_mut, device_count, element_text};
+use crate::form::Choices;
 use crate::form::{never_kept, Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
 
 const GRAPHICS: &str = "graphics";
 const INPUT: &str = "input";
 
-const GRAPHICS_TYPES: [(&str, &str); 3] = [
-    ("vnc", "vnc: a VNC server"),
-    ("spice", "spice: a SPICE server"),
-    ("sdl", "sdl: a window on the host"),
+const GRAPHICS_TYPES: Choices = choices![
+    "vnc" => "vnc: a VNC server",
+    "spice" => "spice: a SPICE server",
+    "sdl" => "sdl: a window on the host",
 ];
 
-const INPUT_TYPES: [(&str, &str); 3] = [
-    ("tablet", "tablet: absolute pointer"),
-    ("mouse", "mouse: relative pointer"),
-    ("keyboard", "keyboard"),
+const INPUT_TYPES: Choices = choices![
+    "tablet" => "tablet: absolute pointer",
+    "mouse" => "mouse: relative pointer",
+    "keyboard" => "keyboard",
 ];
 
-const INPUT_BUSES: [(&str, &str); 5] = [
-    ("", "(chosen by libvirt)"),
-    ("usb", "usb"),
-    ("ps2", "ps2"),
-    ("virtio", "virtio: paravirtualized"),
-    ("xen", "xen: Xen paravirtualized"),
+const INPUT_BUSES: Choices = choices![
+    "" => "(chosen by libvirt)",
+    "usb" => "usb",
+    "ps2" => "ps2",
+    "virtio" => "virtio: paravirtualized",
+    "xen" => "xen: Xen paravirtualized",
 ];
 
-const KEYMAPS: [(&str, &str); 34] = [
-    ("", "(the hypervisor's default)"),
-    ("en-us", "en-us: English (US)"),
-    ("en-gb", "en-gb: English (UK)"),
-    ("de", "de: German"),
-    ("de-ch", "de-ch: German (Switzerland)"),
-    ("fr", "fr: French"),
-    ("fr-be", "fr-be: French (Belgium)"),
-    ("fr-ca", "fr-ca: French (Canada)"),
-    ("fr-ch", "fr-ch: French (Switzerland)"),
-    ("es", "es: Spanish"),
-    ("it", "it: Italian"),
-    ("pt", "pt: Portuguese"),
-    ("pt-br", "pt-br: Portuguese (Brazil)"),
-    ("nl", "nl: Dutch"),
-    ("nl-be", "nl-be: Dutch (Belgium)"),
-    ("da", "da: Danish"),
-    ("sv", "sv: Swedish"),
-    ("no", "no: Norwegian"),
-    ("fi", "fi: Finnish"),
-    ("is", "is: Icelandic"),
-    ("fo", "fo: Faroese"),
-    ("et", "et: Estonian"),
-    ("lt", "lt: Lithuanian"),
-    ("lv", "lv: Latvian"),
-    ("pl", "pl: Polish"),
-    ("hu", "hu: Hungarian"),
-    ("hr", "hr: Croatian"),
-    ("sl", "sl: Slovenian"),
-    ("mk", "mk: Macedonian"),
-    ("ru", "ru: Russian"),
-    ("tr", "tr: Turkish"),
-    ("th", "th: Thai"),
-    ("ja", "ja: Japanese"),
-    ("ar", "ar: Arabic"),
+const KEYMAPS: Choices = choices![
+    "" => "(the hypervisor's default)",
+    "en-us" => "en-us: English (US)",
+    "en-gb" => "en-gb: English (UK)",
+    "de" => "de: German",
+    "de-ch" => "de-ch: German (Switzerland)",
+    "fr" => "fr: French",
+    "fr-be" => "fr-be: French (Belgium)",
+    "fr-ca" => "fr-ca: French (Canada)",
+    "fr-ch" => "fr-ch: French (Switzerland)",
+    "es" => "es: Spanish",
+    "it" => "it: Italian",
+    "pt" => "pt: Portuguese",
+    "pt-br" => "pt-br: Portuguese (Brazil)",
+    "nl" => "nl: Dutch",
+    "nl-be" => "nl-be: Dutch (Belgium)",
+    "da" => "da: Danish",
+    "sv" => "sv: Swedish",
+    "no" => "no: Norwegian",
+    "fi" => "fi: Finnish",
+    "is" => "is: Icelandic",
+    "fo" => "fo: Faroese",
+    "et" => "et: Estonian",
+    "lt" => "lt: Lithuanian",
+    "lv" => "lv: Latvian",
+    "pl" => "pl: Polish",
+    "hu" => "hu: Hungarian",
+    "hr" => "hr: Croatian",
+    "sl" => "sl: Slovenian",
+    "mk" => "mk: Macedonian",
+    "ru" => "ru: Russian",
+    "tr" => "tr: Turkish",
+    "th" => "th: Thai",
+    "ja" => "ja: Japanese",
+    "ar" => "ar: Arabic",
 ];
 
 /// The first TCP port QEMU's VNC server can use: display N is port 5900 + N.
@@ -345,7 +347,7 @@ pub(crate) static GRAPHICS_FIELDS: [Field; 12] = [
     Field {
         label: "Type",
         at: At::Rel("/@type"),
-        control: Control::Select(&GRAPHICS_TYPES),
+        control: Control::Select(GRAPHICS_TYPES),
         get: Some(|d, n| graphics(d, n).map(|g| g.kind.type_name().to_string())),
         set: Some(|d, n, v| {
             if let Some(g) = graphics_mut(d, n) {
@@ -419,7 +421,7 @@ pub(crate) static GRAPHICS_FIELDS: [Field; 12] = [
     Field {
         label: "Keymap",
         at: At::Rel("/@keymap"),
-        control: Control::Select(&KEYMAPS),
+        control: Control::Select(KEYMAPS),
         help: "The keyboard layout the server assumes.",
         show: Some(remote),
         ..FIELD
@@ -478,7 +480,7 @@ pub(crate) static INPUT_FIELDS: [Field; 2] = [
     Field {
         label: "Type",
         at: At::Rel("/@type"),
-        control: Control::Select(&INPUT_TYPES),
+        control: Control::Select(INPUT_TYPES),
         get: Some(|d, n| input(d, n).map(|x| x.input_type.as_str().to_string())),
         set: Some(|d, n, v| {
             if let Some(x) = input_mut(d, n) {
@@ -488,13 +490,13 @@ pub(crate) static INPUT_FIELDS: [Field; 2] = [
         help: "A tablet moves the cursor to absolute positions, so it follows the viewer's pointer; a mouse moves it relative to where it is. keyboard since 1.2.2.",
         since: "≤ 0.4.5; keyboard 1.2.2",
         show: Some(|d, n| {
-            input(d, n).is_some_and(|x| INPUT_TYPES.iter().any(|(v, _)| *v == x.input_type.as_str()))
+            input(d, n).is_some_and(|x| INPUT_TYPES.has(x.input_type.as_str()))
         }),
     },
     Field {
         label: "Bus",
         at: At::Rel("/@bus"),
-        control: Control::Select(&INPUT_BUSES),
+        control: Control::Select(INPUT_BUSES),
         help: "Refines the device: xen (paravirtualized), ps2 or usb; virtio since 1.3.0. A tablet needs usb (or virtio). Empty: libvirt picks one.",
         since: "≤ 0.4.5; virtio 1.3.0",
         ..FIELD
@@ -510,7 +512,7 @@ pub(crate) static INPUT_KIND: DeviceKind = DeviceKind {
     note: |d, n| {
         match input(d, n)?.input_type.as_str() {
         "" => Some("This input device has no type, and libvirt requires one. It is kept as written; remove it and add a new one.".into()),
-        t if INPUT_TYPES.iter().any(|(v, _)| *v == t) => None,
+        t if INPUT_TYPES.has(t) => None,
         t => Some(format!("Type '{t}' is kept as is, with its host source: vmxml edits mice, tablets and keyboards.")),
     }
     },
@@ -539,42 +541,42 @@ device_access!(video, "video", Video, Video);
 device_access!(sound, "sound", Sound, Sound);
 device_access!(audio, "audio", Audio, Audio);
 
-const VIDEO_MODELS: [(&str, &str); 11] = [
-    ("virtio", "virtio: paravirtualized, for Linux guests"),
-    ("qxl", "qxl: for SPICE displays"),
-    ("vga", "vga: standard VGA"),
-    ("cirrus", "cirrus: old Cirrus Logic card"),
-    ("bochs", "bochs: simple, works with UEFI"),
-    ("ramfb", "ramfb: boot display for vGPUs"),
-    ("none", "none: no video card"),
-    ("vmvga", "vmvga: VMware SVGA"),
-    ("xen", "xen: Xen framebuffer"),
-    ("vbox", "vbox: VirtualBox"),
-    ("gop", "gop: UEFI GOP framebuffer (Hyper-V)"),
+const VIDEO_MODELS: Choices = choices![
+    "virtio" => "virtio: paravirtualized, for Linux guests",
+    "qxl" => "qxl: for SPICE displays",
+    "vga" => "vga: standard VGA",
+    "cirrus" => "cirrus: old Cirrus Logic card",
+    "bochs" => "bochs: simple, works with UEFI",
+    "ramfb" => "ramfb: boot display for vGPUs",
+    "none" => "none: no video card",
+    "vmvga" => "vmvga: VMware SVGA",
+    "xen" => "xen: Xen framebuffer",
+    "vbox" => "vbox: VirtualBox",
+    "gop" => "gop: UEFI GOP framebuffer (Hyper-V)",
 ];
 
-const SOUND_MODELS: [(&str, &str); 8] = [
-    ("ich9", "ich9: Intel HD Audio (q35)"),
-    ("ich6", "ich6: Intel HD Audio"),
-    ("ich7", "ich7: Intel HD Audio"),
-    ("ac97", "ac97: AC'97"),
-    ("es1370", "es1370: Ensoniq AudioPCI"),
-    ("sb16", "sb16: Sound Blaster 16"),
-    ("pcspk", "pcspk: PC speaker"),
-    ("usb", "usb: USB audio"),
+const SOUND_MODELS: Choices = choices![
+    "ich9" => "ich9: Intel HD Audio (q35)",
+    "ich6" => "ich6: Intel HD Audio",
+    "ich7" => "ich7: Intel HD Audio",
+    "ac97" => "ac97: AC'97",
+    "es1370" => "es1370: Ensoniq AudioPCI",
+    "sb16" => "sb16: Sound Blaster 16",
+    "pcspk" => "pcspk: PC speaker",
+    "usb" => "usb: USB audio",
 ];
 
-const AUDIO_TYPES: [(&str, &str); 10] = [
-    ("none", "none: audio is discarded"),
-    ("spice", "spice: sent to the SPICE client"),
-    ("pulseaudio", "pulseaudio: PulseAudio on the host"),
-    ("alsa", "alsa: ALSA on the host"),
-    ("oss", "oss: OSS on the host"),
-    ("jack", "jack: JACK on the host"),
-    ("sdl", "sdl: SDL on the host"),
-    ("coreaudio", "coreaudio: macOS hosts"),
-    ("dbus", "dbus: D-Bus display clients"),
-    ("file", "file: written to a WAV file"),
+const AUDIO_TYPES: Choices = choices![
+    "none" => "none: audio is discarded",
+    "spice" => "spice: sent to the SPICE client",
+    "pulseaudio" => "pulseaudio: PulseAudio on the host",
+    "alsa" => "alsa: ALSA on the host",
+    "oss" => "oss: OSS on the host",
+    "jack" => "jack: JACK on the host",
+    "sdl" => "sdl: SDL on the host",
+    "coreaudio" => "coreaudio: macOS hosts",
+    "dbus" => "dbus: D-Bus display clients",
+    "file" => "file: written to a WAV file",
 ];
 
 fn video_model(d: &Domain, n: usize) -> Option<&VideoModel> {
@@ -585,7 +587,7 @@ pub(crate) static VIDEO_FIELDS: [Field; 4] = [
     Field {
         label: "Model",
         at: At::Rel("/model/@type"),
-        control: Control::Select(&VIDEO_MODELS),
+        control: Control::Select(VIDEO_MODELS),
         help: "The video card the guest sees. virtio suits Linux guests, qxl SPICE displays, vga or bochs most other OSes.",
         ..FIELD
     },
@@ -629,7 +631,7 @@ pub(crate) static VIDEO_KIND: DeviceKind = DeviceKind {
 pub(crate) static SOUND_FIELDS: [Field; 1] = [Field {
     label: "Sound model",
     at: At::Rel("/@model"),
-    control: Control::Select(&SOUND_MODELS),
+    control: Control::Select(SOUND_MODELS),
     help: "The emulated sound card: ich9 on q35 machines, ich6 or ac97 on older ones.",
     since: "0.4.3",
     ..FIELD
@@ -660,7 +662,7 @@ pub(crate) static AUDIO_FIELDS: [Field; 2] = [
     Field {
         label: "Audio backend",
         at: At::Rel("/@type"),
-        control: Control::Select(&AUDIO_TYPES),
+        control: Control::Select(AUDIO_TYPES),
         help: "Where the guest's sound goes on the host: to the SPICE client, PulseAudio, a file, or nowhere.",
         since: "7.2.0",
         ..FIELD
@@ -811,8 +813,8 @@ mod tests {
 
     #[test]
     fn video_sound_audio_choices_are_cores() {
-        fn values(o: &[(&'static str, &'static str)]) -> Vec<&'static str> {
-            o.iter().map(|(v, _)| *v).collect()
+        fn values(o: &crate::form::Choices) -> Vec<&'static str> {
+            o.values().collect()
         }
         assert_eq!(values(&VIDEO_MODELS), VideoModelType::known());
         assert_eq!(values(&SOUND_MODELS), SoundModel::known());

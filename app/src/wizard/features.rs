@@ -9,7 +9,9 @@ use vmxml_core::node::step;
 use vmxml_core::Domain;
 
 use super::{yes, Group};
+use crate::choices;
 use crate::fields::at;
+use crate::form::Choices;
 use crate::form::{fields, At, Control, Field, FIELD};
 use crate::state::use_studio;
 
@@ -40,65 +42,41 @@ pub(crate) static FLAGS: [Field; 3] = [
     },
 ];
 
-const POWER: [(&str, &str); 4] = [
-    (
-        "destroy",
-        "destroy: stop the guest and release its resources",
-    ),
-    (
-        "restart",
-        "restart: start it again with the same configuration",
-    ),
-    (
-        "preserve",
-        "preserve: stop it, keep its resources for analysis",
-    ),
-    (
-        "rename-restart",
-        "rename-restart: restart it under a new name",
-    ),
+const POWER: Choices = choices![
+    "destroy" => "destroy: stop the guest and release its resources",
+    "restart" => "restart: start it again with the same configuration",
+    "preserve" => "preserve: stop it, keep its resources for analysis",
+    "rename-restart" => "rename-restart: restart it under a new name",
 ];
 
-const CRASH: [(&str, &str); 6] = [
-    POWER[0],
-    POWER[1],
-    POWER[2],
-    POWER[3],
-    (
-        "coredump-destroy",
-        "coredump-destroy: dump the guest's core, then destroy",
-    ),
-    (
-        "coredump-restart",
-        "coredump-restart: dump the guest's core, then restart",
-    ),
+const CRASH: Choices = choices![
+    "destroy" => "destroy: stop the guest and release its resources",
+    "restart" => "restart: start it again with the same configuration",
+    "preserve" => "preserve: stop it, keep its resources for analysis",
+    "rename-restart" => "rename-restart: restart it under a new name",
+    "coredump-destroy" => "coredump-destroy: dump the guest's core, then destroy",
+    "coredump-restart" => "coredump-restart: dump the guest's core, then restart",
 ];
 
-const CLOCKS: [(&str, &str); 5] = [
-    ("utc", "utc: start from the host's UTC time (most OSes)"),
-    (
-        "localtime",
-        "localtime: start from the host's local time (Windows)",
-    ),
-    ("timezone", "timezone: start in a named time zone"),
-    (
-        "variable",
-        "variable: the guest may change it; the change is kept",
-    ),
-    ("absolute", "absolute: start at a fixed time"),
+const CLOCKS: Choices = choices![
+    "utc" => "utc: start from the host's UTC time (most OSes)",
+    "localtime" => "localtime: start from the host's local time (Windows)",
+    "timezone" => "timezone: start in a named time zone",
+    "variable" => "variable: the guest may change it; the change is kept",
+    "absolute" => "absolute: start at a fixed time",
 ];
 
 pub(crate) static CLOCK: [Field; 1] = [Field {
     label: "Guest clock",
     at: At::Rel("/domain/clock/@offset"),
-    control: Control::Select(&CLOCKS),
+    control: Control::Select(CLOCKS),
     help: "How the guest clock is initialized from the host's. The 2008 format wrote sync=; vmxml writes today's offset=.",
     since: "0.0.1; offset= 0.7.5",
     ..FIELD
 }];
 
 const ACTION: Field = Field {
-    control: Control::Select(&POWER),
+    control: Control::Select(POWER),
     since: "0.0.1",
     ..FIELD
 };
@@ -119,7 +97,7 @@ pub(crate) static LIFECYCLE: [Field; 3] = [
     Field {
         label: "On crash",
         at: At::Rel("/domain/on_crash"),
-        control: Control::Select(&CRASH),
+        control: Control::Select(CRASH),
         help: "The guest crashes.",
         since: "0.0.1; coredump-* 0.8.4",
         ..FIELD
@@ -160,7 +138,10 @@ fn set_state(
     tidy_features(d);
 }
 
-const ON_OFF: [(&str, &str); 2] = [("on", "on"), ("off", "off")];
+const ON_OFF: Choices = choices![
+    "on" => "on",
+    "off" => "off",
+];
 
 fn hyperv(d: &Domain) -> Option<&Hyperv> {
     d.features.as_ref()?.hyperv.as_ref()
@@ -198,9 +179,9 @@ fn set_hv(d: &mut Domain, name: HypervFeatureName, v: Option<String>) {
     })
 }
 
-const HYPERV_MODES: [(&str, &str); 2] = [
-    ("custom", "custom: only the enlightenments below"),
-    ("passthrough", "passthrough: every one the host offers"),
+const HYPERV_MODES: Choices = choices![
+    "custom" => "custom: only the enlightenments below",
+    "passthrough" => "passthrough: every one the host offers",
 ];
 
 const HV: Field = Field {
@@ -213,7 +194,7 @@ pub(crate) static HYPERV_FIELDS: [Field; 13] = [
     Field {
         label: "Hyper-V mode",
         at: At::Rel("/domain/features/hyperv/@mode"),
-        control: Control::Select(&HYPERV_MODES),
+        control: Control::Select(HYPERV_MODES),
         help: "Which enlightenments Windows guests get. Empty: custom.",
         since: "8.0.0",
         ..FIELD
@@ -321,7 +302,7 @@ pub(crate) static MORE_FLAGS: [Field; 3] = [
     Field {
         label: "SMM",
         at: At::Rel("/domain/features/smm"),
-        control: Control::Select(&ON_OFF),
+        control: Control::Select(ON_OFF),
         get: Some(|d, _| state_text(&d.features.as_ref()?.smm)),
         set: Some(|d, _, v| set_state(d, v, |f| &mut f.smm)),
         help: "System Management Mode: secure boot on x86 needs it on, so the guest OS cannot write the UEFI variables. Empty: the hypervisor's default.",
@@ -339,7 +320,7 @@ pub(crate) static MORE_FLAGS: [Field; 3] = [
     Field {
         label: "VMware port",
         at: At::Rel("/domain/features/vmport"),
-        control: Control::Select(&ON_OFF),
+        control: Control::Select(ON_OFF),
         get: Some(|d, _| state_text(&d.features.as_ref()?.vmport)),
         set: Some(|d, _, v| set_state(d, v, |f| &mut f.vmport)),
         help: "The VMware I/O port, for vmmouse; off saves a little with guests that do not use it. Empty: the hypervisor's default.",
@@ -348,31 +329,28 @@ pub(crate) static MORE_FLAGS: [Field; 3] = [
     },
 ];
 
-const TIMER_NAMES: [(&str, &str); 8] = [
-    ("rtc", "rtc: real-time clock"),
-    ("pit", "pit: programmable interval timer"),
-    ("hpet", "hpet: high precision event timer"),
-    ("kvmclock", "kvmclock: KVM's paravirtual clock"),
-    (
-        "hypervclock",
-        "hypervclock: Hyper-V's paravirtual clock (Windows)",
-    ),
-    ("tsc", "tsc: time stamp counter"),
-    ("platform", "platform: the master clock (not on QEMU)"),
-    ("armvtimer", "armvtimer: ARM virtual timer"),
+const TIMER_NAMES: Choices = choices![
+    "rtc" => "rtc: real-time clock",
+    "pit" => "pit: programmable interval timer",
+    "hpet" => "hpet: high precision event timer",
+    "kvmclock" => "kvmclock: KVM's paravirtual clock",
+    "hypervclock" => "hypervclock: Hyper-V's paravirtual clock (Windows)",
+    "tsc" => "tsc: time stamp counter",
+    "platform" => "platform: the master clock (not on QEMU)",
+    "armvtimer" => "armvtimer: ARM virtual timer",
 ];
 
-const TICK_POLICIES: [(&str, &str); 4] = [
-    (
-        "delay",
-        "delay: deliver missed ticks late, at the normal rate",
-    ),
-    ("catchup", "catchup: deliver them faster until caught up"),
-    ("merge", "merge: merge them into one"),
-    ("discard", "discard: drop them"),
+const TICK_POLICIES: Choices = choices![
+    "delay" => "delay: deliver missed ticks late, at the normal rate",
+    "catchup" => "catchup: deliver them faster until caught up",
+    "merge" => "merge: merge them into one",
+    "discard" => "discard: drop them",
 ];
 
-const YES_NO: [(&str, &str); 2] = [("yes", "yes"), ("no", "no: take it away from the guest")];
+const YES_NO: Choices = choices![
+    "yes" => "yes",
+    "no" => "no: take it away from the guest",
+];
 
 fn timer(d: &Domain, i: usize) -> Option<&Timer> {
     d.clock.as_ref()?.timers.get(i)
@@ -388,7 +366,7 @@ pub(crate) static TIMER_FIELDS: [Field; 3] = [
     Field {
         label: "Timer",
         at: At::Rel("/@name"),
-        control: Control::Select(&TIMER_NAMES),
+        control: Control::Select(TIMER_NAMES),
         get: Some(|d, i| Some(timer(d, i)?.name.as_str().to_string()).filter(|n| !n.is_empty())),
         set: Some(|d, i, v| edit_timer(d, i, |t| {
             t.name = TimerName::parse(v.as_deref().unwrap_or(""));
@@ -403,7 +381,7 @@ pub(crate) static TIMER_FIELDS: [Field; 3] = [
     Field {
         label: "Tick policy",
         at: At::Rel("/@tickpolicy"),
-        control: Control::Select(&TICK_POLICIES),
+        control: Control::Select(TICK_POLICIES),
         help: "What happens to ticks missed while the guest was not running: Windows wants catchup for rtc, delay for pit.",
         since: "0.8.0",
         show: Some(|d, i| timer(d, i).is_some_and(|t| t.name.takes_tickpolicy())),
@@ -412,7 +390,7 @@ pub(crate) static TIMER_FIELDS: [Field; 3] = [
     Field {
         label: "Present",
         at: At::Rel("/@present"),
-        control: Control::Select(&YES_NO),
+        control: Control::Select(YES_NO),
         help: "no takes the timer away from the guest, as virt-install does with hpet. Empty: the hypervisor's default.",
         since: "0.8.0",
         ..FIELD
@@ -519,8 +497,8 @@ mod tests {
 
     #[test]
     fn feature_and_timer_choices_are_cores() {
-        fn values(o: &[(&'static str, &'static str)]) -> Vec<&'static str> {
-            o.iter().map(|(v, _)| *v).collect()
+        fn values(o: &crate::form::Choices) -> Vec<&'static str> {
+            o.values().collect()
         }
         assert_eq!(values(&HYPERV_MODES), HypervMode::known());
         assert_eq!(values(&TIMER_NAMES), TimerName::known());

@@ -14,7 +14,9 @@ use vmxml_core::devices::Device;
 use vmxml_core::Domain;
 
 use super::Group;
+use crate::choices;
 use crate::fields::{device_at, device_at_mut, element_text, shown_read_only, KeptOthers};
+use crate::form::Choices;
 use crate::form::{never_kept, Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
 use crate::state::use_studio;
 
@@ -324,65 +326,67 @@ device_access!(memballoon, "memballoon", Memballoon, Memballoon);
 device_access!(watchdog, "watchdog", Watchdog, Watchdog);
 device_access!(panic_dev, "panic", Panic, Panic);
 
-const REDIR_BUSES: [(&str, &str); 1] = [("usb", "usb")];
-const REDIR_TYPES: [(&str, &str); 3] = [
-    ("spicevmc", "spicevmc: over the SPICE connection"),
-    ("tcp", "tcp: a TCP server"),
-    ("unix", "unix: a UNIX socket"),
+const REDIR_BUSES: Choices = choices![
+    "usb" => "usb",
 ];
-const TPM_MODELS: [(&str, &str); 4] = [
-    ("tpm-tis", "tpm-tis: the classic x86 interface"),
-    ("tpm-crb", "tpm-crb: TPM 2.0 command buffer (UEFI guests)"),
-    ("tpm-spapr", "tpm-spapr: PowerPC"),
-    (
-        "spapr-tpm-proxy",
-        "spapr-tpm-proxy: PowerPC proxy to the host's TPM",
-    ),
+const REDIR_TYPES: Choices = choices![
+    "spicevmc" => "spicevmc: over the SPICE connection",
+    "tcp" => "tcp: a TCP server",
+    "unix" => "unix: a UNIX socket",
 ];
-const TPM_BACKENDS: [(&str, &str); 3] = [
-    ("emulator", "emulator: swtpm, started by libvirt"),
-    ("passthrough", "passthrough: the host's own TPM"),
-    ("external", "external: a swtpm started by something else"),
+const TPM_MODELS: Choices = choices![
+    "tpm-tis" => "tpm-tis: the classic x86 interface",
+    "tpm-crb" => "tpm-crb: TPM 2.0 command buffer (UEFI guests)",
+    "tpm-spapr" => "tpm-spapr: PowerPC",
+    "spapr-tpm-proxy" => "spapr-tpm-proxy: PowerPC proxy to the host's TPM",
 ];
-const TPM_VERSIONS: [(&str, &str); 2] = [("2.0", "2.0"), ("1.2", "1.2")];
-const RNG_MODELS: [(&str, &str); 3] = [
-    ("virtio", "virtio"),
-    ("virtio-transitional", "virtio-transitional"),
-    ("virtio-non-transitional", "virtio-non-transitional"),
+const TPM_BACKENDS: Choices = choices![
+    "emulator" => "emulator: swtpm, started by libvirt",
+    "passthrough" => "passthrough: the host's own TPM",
+    "external" => "external: a swtpm started by something else",
 ];
-const RNG_BACKENDS: [(&str, &str); 3] = [
-    ("random", "random: a host device such as /dev/urandom"),
-    ("egd", "egd: an entropy daemon over a char device"),
-    ("builtin", "builtin: QEMU's own generator"),
+const TPM_VERSIONS: Choices = choices![
+    "2.0" => "2.0",
+    "1.2" => "1.2",
 ];
-const BALLOON_MODELS: [(&str, &str); 5] = [
-    ("virtio", "virtio"),
-    ("virtio-transitional", "virtio-transitional"),
-    ("virtio-non-transitional", "virtio-non-transitional"),
-    ("xen", "xen"),
-    ("none", "none: no balloon"),
+const RNG_MODELS: Choices = choices![
+    "virtio" => "virtio",
+    "virtio-transitional" => "virtio-transitional",
+    "virtio-non-transitional" => "virtio-non-transitional",
 ];
-const WATCHDOG_MODELS: [(&str, &str); 4] = [
-    ("i6300esb", "i6300esb: PCI, the usual choice"),
-    ("ib700", "ib700: ISA"),
-    ("diag288", "diag288: s390"),
-    ("itco", "itco: q35's built-in (libvirt after 9.0)"),
+const RNG_BACKENDS: Choices = choices![
+    "random" => "random: a host device such as /dev/urandom",
+    "egd" => "egd: an entropy daemon over a char device",
+    "builtin" => "builtin: QEMU's own generator",
 ];
-const WATCHDOG_ACTIONS: [(&str, &str); 7] = [
-    ("reset", "reset: reset the guest"),
-    ("shutdown", "shutdown: shut the guest down gracefully"),
-    ("poweroff", "poweroff: power the guest off"),
-    ("pause", "pause: pause the guest"),
-    ("none", "none: do nothing"),
-    ("dump", "dump: dump the guest's core"),
-    ("inject-nmi", "inject-nmi: send a non-maskable interrupt"),
+const BALLOON_MODELS: Choices = choices![
+    "virtio" => "virtio",
+    "virtio-transitional" => "virtio-transitional",
+    "virtio-non-transitional" => "virtio-non-transitional",
+    "xen" => "xen",
+    "none" => "none: no balloon",
 ];
-const PANIC_MODELS: [(&str, &str); 5] = [
-    ("isa", "isa: pvpanic ISA device (x86)"),
-    ("pseries", "pseries: PowerPC firmware"),
-    ("hyperv", "hyperv: Hyper-V crash MSRs (Windows)"),
-    ("s390", "s390"),
-    ("pvpanic", "pvpanic: PCI device (libvirt after 9.0)"),
+const WATCHDOG_MODELS: Choices = choices![
+    "i6300esb" => "i6300esb: PCI, the usual choice",
+    "ib700" => "ib700: ISA",
+    "diag288" => "diag288: s390",
+    "itco" => "itco: q35's built-in (libvirt after 9.0)",
+];
+const WATCHDOG_ACTIONS: Choices = choices![
+    "reset" => "reset: reset the guest",
+    "shutdown" => "shutdown: shut the guest down gracefully",
+    "poweroff" => "poweroff: power the guest off",
+    "pause" => "pause: pause the guest",
+    "none" => "none: do nothing",
+    "dump" => "dump: dump the guest's core",
+    "inject-nmi" => "inject-nmi: send a non-maskable interrupt",
+];
+const PANIC_MODELS: Choices = choices![
+    "isa" => "isa: pvpanic ISA device (x86)",
+    "pseries" => "pseries: PowerPC firmware",
+    "hyperv" => "hyperv: Hyper-V crash MSRs (Windows)",
+    "s390" => "s390",
+    "pvpanic" => "pvpanic: PCI device (libvirt after 9.0)",
 ];
 
 /// A device's title: "TPM 1: tpm-crb", or "TPM 1" without a value.
@@ -397,7 +401,7 @@ pub(crate) static REDIR_FIELDS: [Field; 2] = [
     Field {
         label: "Redirection bus",
         at: At::Rel("/@bus"),
-        control: Control::Select(&REDIR_BUSES),
+        control: Control::Select(REDIR_BUSES),
         help: "The guest bus the redirected device appears on; libvirt only has usb.",
         since: "0.9.5",
         ..FIELD
@@ -405,7 +409,7 @@ pub(crate) static REDIR_FIELDS: [Field; 2] = [
     Field {
         label: "Redirection type",
         at: At::Rel("/@type"),
-        control: Control::Select(&REDIR_TYPES),
+        control: Control::Select(REDIR_TYPES),
         help: "spicevmc sends USB devices plugged into the SPICE client's machine to the guest; it needs a SPICE display.",
         since: "0.9.5",
         ..FIELD
@@ -432,7 +436,7 @@ pub(crate) static TPM_FIELDS: [Field; 3] = [
     Field {
         label: "TPM model",
         at: At::Rel("/@model"),
-        control: Control::Select(&TPM_MODELS),
+        control: Control::Select(TPM_MODELS),
         help: "The interface the guest sees: tpm-crb for TPM 2.0 UEFI guests (Windows 11), tpm-tis for TPM 1.2 or BIOS guests. Empty: tpm-tis.",
         since: "1.2.18; tpm-crb 4.1.0",
         ..FIELD
@@ -440,7 +444,7 @@ pub(crate) static TPM_FIELDS: [Field; 3] = [
     Field {
         label: "TPM backend",
         at: At::Rel("/backend/@type"),
-        control: Control::Select(&TPM_BACKENDS),
+        control: Control::Select(TPM_BACKENDS),
         help: "emulator runs swtpm for the guest, keeping its state with the domain; passthrough hands it the host's TPM.",
         since: "1.2.18; emulator 4.5.0",
         ..FIELD
@@ -448,7 +452,7 @@ pub(crate) static TPM_FIELDS: [Field; 3] = [
     Field {
         label: "TPM version",
         at: At::Rel("/backend/@version"),
-        control: Control::Select(&TPM_VERSIONS),
+        control: Control::Select(TPM_VERSIONS),
         help: "The TPM specification the emulator implements: 2.0 for Windows 11 and measured boot.",
         since: "",
         show: Some(|d, n| tpm(d, n).and_then(|t| t.backend.as_ref()).is_some_and(|b| b.backend_type != TpmBackendType::Passthrough)),
@@ -476,7 +480,7 @@ pub(crate) static RNG_FIELDS: [Field; 3] = [
     Field {
         label: "RNG model",
         at: At::Rel("/@model"),
-        control: Control::Select(&RNG_MODELS),
+        control: Control::Select(RNG_MODELS),
         help: "A virtio RNG gives the guest entropy from the host, so it never waits for randomness at boot.",
         since: "1.3.4",
         ..FIELD
@@ -484,7 +488,7 @@ pub(crate) static RNG_FIELDS: [Field; 3] = [
     Field {
         label: "RNG backend",
         at: At::Rel("/backend/@model"),
-        control: Control::Select(&RNG_BACKENDS),
+        control: Control::Select(RNG_BACKENDS),
         help: "Where the entropy comes from on the host: random reads a device file.",
         since: "1.3.4; builtin 6.1.0",
         ..FIELD
@@ -520,7 +524,7 @@ pub(crate) static BALLOON_FIELDS: [Field; 3] = [
     Field {
         label: "Balloon model",
         at: At::Rel("/@model"),
-        control: Control::Select(&BALLOON_MODELS),
+        control: Control::Select(BALLOON_MODELS),
         help: "The balloon lets the host take memory back from a running guest (below the current memory) and reports memory statistics. none removes the one libvirt adds by default.",
         ..FIELD
     },
@@ -562,7 +566,7 @@ pub(crate) static WATCHDOG_FIELDS: [Field; 2] = [
     Field {
         label: "Watchdog model",
         at: At::Rel("/@model"),
-        control: Control::Select(&WATCHDOG_MODELS),
+        control: Control::Select(WATCHDOG_MODELS),
         help: "A virtual watchdog card: if the guest's watchdog daemon stops petting it, the action below runs.",
         since: "0.7.3",
         ..FIELD
@@ -570,7 +574,7 @@ pub(crate) static WATCHDOG_FIELDS: [Field; 2] = [
     Field {
         label: "Watchdog action",
         at: At::Rel("/@action"),
-        control: Control::Select(&WATCHDOG_ACTIONS),
+        control: Control::Select(WATCHDOG_ACTIONS),
         help: "What happens when the guest hangs. Empty: reset.",
         since: "0.7.3",
         ..FIELD
@@ -590,7 +594,7 @@ pub(crate) static WATCHDOG_KIND: DeviceKind = DeviceKind {
 pub(crate) static PANIC_FIELDS: [Field; 1] = [Field {
     label: "Panic model",
     at: At::Rel("/@model"),
-    control: Control::Select(&PANIC_MODELS),
+    control: Control::Select(PANIC_MODELS),
     help: "Lets the guest tell libvirt it crashed, so the on-crash action on the Features page runs. Empty: the architecture's own.",
     since: "1.2.1",
     ..FIELD
@@ -825,8 +829,8 @@ mod tests {
 
     #[test]
     fn host_device_choices_are_cores() {
-        fn values(o: &[(&'static str, &'static str)]) -> Vec<&'static str> {
-            o.iter().map(|(v, _)| *v).collect()
+        fn values(o: &crate::form::Choices) -> Vec<&'static str> {
+            o.values().collect()
         }
         assert_eq!(values(&REDIR_BUSES), RedirdevBus::known());
         assert_eq!(values(&REDIR_TYPES), RedirdevType::known());

@@ -9,40 +9,42 @@ use vmxml_core::values::mac_from;
 use vmxml_core::{Domain, DomainType};
 
 use super::Group;
+use crate::choices;
 use crate::fields::{device_at, device_at_mut};
+use crate::form::Choices;
 use crate::form::{never_kept, Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
 use crate::state::random_bytes;
 
 const KIND: &str = "interface";
 
-const TYPES: [(&str, &str); 8] = [
-    ("network", "network: libvirt virtual network"),
-    ("bridge", "bridge: host bridge to the LAN"),
-    ("direct", "direct: macvtap on a host NIC"),
-    ("user", "user: userspace SLIRP (NAT)"),
-    ("ethernet", "ethernet: tap device, script"),
-    ("mcast", "mcast: multicast tunnel"),
-    ("server", "server: TCP tunnel server"),
-    ("client", "client: TCP tunnel client"),
+const TYPES: Choices = choices![
+    "network" => "network: libvirt virtual network",
+    "bridge" => "bridge: host bridge to the LAN",
+    "direct" => "direct: macvtap on a host NIC",
+    "user" => "user: userspace SLIRP (NAT)",
+    "ethernet" => "ethernet: tap device, script",
+    "mcast" => "mcast: multicast tunnel",
+    "server" => "server: TCP tunnel server",
+    "client" => "client: TCP tunnel client",
 ];
 
-const DIRECT_MODES: [(&str, &str); 5] = [
-    ("", "(vepa, the default)"),
-    ("bridge", "bridge: guests on this NIC see each other"),
-    ("vepa", "vepa: all traffic through the switch"),
-    ("private", "private: guests isolated"),
-    ("passthrough", "passthrough: the whole NIC (SR-IOV VF)"),
+const DIRECT_MODES: Choices = choices![
+    "" => "(vepa, the default)",
+    "bridge" => "bridge: guests on this NIC see each other",
+    "vepa" => "vepa: all traffic through the switch",
+    "private" => "private: guests isolated",
+    "passthrough" => "passthrough: the whole NIC (SR-IOV VF)",
 ];
 
-const MODELS: [(&str, &str); 8] = [
-    ("", "(the hypervisor's default)"),
-    ("virtio", "virtio: paravirtualized"),
-    ("e1000e", "e1000e: Intel 82574"),
-    ("e1000", "e1000: Intel 82540EM"),
-    ("rtl8139", "rtl8139: Realtek 8139"),
-    ("ne2k_pci", "ne2k_pci: NE2000"),
-    ("pcnet", "pcnet: AMD PCnet"),
-    ("netfront", "netfront: Xen paravirtualized"),
+const MODELS: Choices = choices![
+    "" => "(the hypervisor's default)",
+    "virtio" => "virtio: paravirtualized",
+    "e1000e" => "e1000e: Intel 82574",
+    "e1000" => "e1000: Intel 82540EM",
+    "rtl8139" => "rtl8139: Realtek 8139",
+    "ne2k_pci" => "ne2k_pci: NE2000",
+    "pcnet" => "pcnet: AMD PCnet",
+    "netfront" => "netfront: Xen paravirtualized",
 ];
 
 fn iface(d: &Domain, n: usize) -> Option<&Interface> {
@@ -188,7 +190,7 @@ pub(crate) static FIELDS: [Field; 14] = [
     Field {
         label: "Type",
         at: At::Rel("/@type"),
-        control: Control::Select(&TYPES),
+        control: Control::Select(TYPES),
         get: Some(|d, n| iface(d, n).map(|x| x.source.type_name().to_string())),
         set: Some(|d, n, v| {
             if let Some(x) = iface_mut(d, n) {
@@ -229,7 +231,7 @@ pub(crate) static FIELDS: [Field; 14] = [
     Field {
         label: "macvtap mode",
         at: At::Rel("/source/@mode"),
-        control: Control::Select(&DIRECT_MODES),
+        control: Control::Select(DIRECT_MODES),
         help: "bridge lets guests on the same NIC talk to each other; vepa sends everything to the switch; private isolates guests; passthrough gives the guest the whole device.",
         show: Some(|d, n| type_is(d, n, &["direct"])),
         since: "0.7.7; passthrough 0.9.2",
@@ -273,7 +275,7 @@ pub(crate) static FIELDS: [Field; 14] = [
     Field {
         label: "Model",
         at: At::Rel("/model/@type"),
-        control: Control::Select(&MODELS),
+        control: Control::Select(MODELS),
         help: "The network card the guest sees, for hypervisors that emulate several: virtio is fastest (Windows needs the virtio-win drivers); e1000e works everywhere.",
         ..FIELD
     },
@@ -368,7 +370,7 @@ mod tests {
 
     #[test]
     fn every_type_is_valid_after_a_switch() {
-        for (t, _) in TYPES {
+        for (t, _) in TYPES.iter() {
             let mut d = Domain::default();
             if let Some(x) = iface_mut(&mut d, 0) {
                 set_interface_type(x, t);

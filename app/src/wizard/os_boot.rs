@@ -10,7 +10,9 @@ use vmxml_core::os::{
 use vmxml_core::Domain;
 
 use super::{yes, Group};
+use crate::choices;
 use crate::fields::{at, field_id, Select};
+use crate::form::Choices;
 use crate::form::{fields, At, Control, Field, FIELD};
 use crate::state::use_studio;
 
@@ -18,11 +20,11 @@ fn os_mut(d: &mut Domain) -> &mut Os {
     d.os.get_or_insert_with(Os::default)
 }
 
-const BOOT_DEVICES: [(&str, &str); 4] = [
-    ("hd", "Hard disk"),
-    ("cdrom", "CD-ROM"),
-    ("network", "Network (PXE)"),
-    ("fd", "Floppy"),
+const BOOT_DEVICES: Choices = choices![
+    "hd" => "Hard disk",
+    "cdrom" => "CD-ROM",
+    "network" => "Network (PXE)",
+    "fd" => "Floppy",
 ];
 
 #[component]
@@ -68,7 +70,7 @@ fn BootRow(i: usize, count: Signal<usize>) -> impl IntoView {
     view! {
         <li class="list__row">
             <span class="list__index">{i + 1}</span>
-            <Select id path options=BOOT_DEVICES.to_vec() value on_change=set label="Boot device" />
+            <Select id path options=BOOT_DEVICES value on_change=set label="Boot device" />
             <button type="button" class="button button--icon" aria-label="Move up" disabled=i == 0 on:click=up>"↑"</button>
             <button type="button" class="button button--icon" aria-label="Move down" disabled=move || { i + 1 >= count.get() } on:click=down>"↓"</button>
             <button type="button" class="button button--icon button--danger" aria-label="Remove boot device" on:click=remove>"✕"</button>
@@ -76,23 +78,20 @@ fn BootRow(i: usize, count: Signal<usize>) -> impl IntoView {
     }
 }
 
-const OS_TYPES: [(&str, &str); 6] = [
-    (
-        "hvm",
-        "hvm: fully virtualized (an OS made for real hardware)",
-    ),
-    ("linux", "linux: Xen paravirtualized (2008 spelling)"),
-    ("xen", "xen: Xen paravirtualized"),
-    ("xenpvh", "xenpvh: Xen PVH"),
-    ("exe", "exe: container (LXC, OpenVZ)"),
-    ("uml", "uml: User-mode Linux"),
+const OS_TYPES: Choices = choices![
+    "hvm" => "hvm: fully virtualized (an OS made for real hardware)",
+    "linux" => "linux: Xen paravirtualized (2008 spelling)",
+    "xen" => "xen: Xen paravirtualized",
+    "xenpvh" => "xenpvh: Xen PVH",
+    "exe" => "exe: container (LXC, OpenVZ)",
+    "uml" => "uml: User-mode Linux",
 ];
 
 pub(crate) static GUEST_OS: [Field; 3] = [
     Field {
         label: "OS type",
         at: At::Rel("/domain/os/type"),
-        control: Control::Select(&OS_TYPES),
+        control: Control::Select(OS_TYPES),
         help: "hvm is an OS designed to run on bare metal, which needs full virtualization; linux (badly named) is a Xen 3 paravirtualized guest.",
         since: "0.0.1",
         ..FIELD
@@ -223,17 +222,14 @@ fn set_secure_boot(d: &mut Domain, on: bool) {
     }
 }
 
-const FIRMWARES: [(&str, &str); 2] = [
-    ("bios", "bios: SeaBIOS"),
-    ("efi", "efi: UEFI (OVMF), picked by libvirt"),
+const FIRMWARES: Choices = choices![
+    "bios" => "bios: SeaBIOS",
+    "efi" => "efi: UEFI (OVMF), picked by libvirt",
 ];
 
-const LOADER_TYPES: [(&str, &str); 2] = [
-    ("rom", "rom: read-only memory (SeaBIOS)"),
-    (
-        "pflash",
-        "pflash: flash, with an NVRAM variable store (OVMF)",
-    ),
+const LOADER_TYPES: Choices = choices![
+    "rom" => "rom: read-only memory (SeaBIOS)",
+    "pflash" => "pflash: flash, with an NVRAM variable store (OVMF)",
 ];
 
 fn is_efi(d: &Domain, _: usize) -> bool {
@@ -250,7 +246,7 @@ pub(crate) static FIRMWARE: [Field; 7] = [
     Field {
         label: "Firmware",
         at: At::Rel("/domain/os/@firmware"),
-        control: Control::Select(&FIRMWARES),
+        control: Control::Select(FIRMWARES),
         help: "libvirt picks a firmware image of this kind from the host's descriptors, so no loader path is needed. UEFI is what Windows 11 and modern Linux installs expect. Empty: the hypervisor's default (BIOS on x86).",
         since: "5.2.0",
         ..FIELD
@@ -268,7 +264,7 @@ pub(crate) static FIRMWARE: [Field; 7] = [
     Field {
         label: "Loader type",
         at: At::Rel("/domain/os/loader/@type"),
-        control: Control::Select(&LOADER_TYPES),
+        control: Control::Select(LOADER_TYPES),
         help: "How the loader is mapped into the guest: OVMF with a variable store is pflash.",
         since: "1.2.8",
         ..FIELD
@@ -380,8 +376,8 @@ mod tests {
 
     #[test]
     fn firmware_choices_are_cores() {
-        fn values(o: &[(&'static str, &'static str)]) -> Vec<&'static str> {
-            let mut v: Vec<&'static str> = o.iter().map(|(v, _)| *v).collect();
+        fn values(o: &crate::form::Choices) -> Vec<&'static str> {
+            let mut v: Vec<&'static str> = o.values().collect();
             v.sort();
             v
         }

@@ -13,55 +13,57 @@ use vmxml_core::os::OsKind;
 use vmxml_core::{Domain, DomainType};
 
 use super::{first_free, Group};
+use crate::choices;
 use crate::fields::{device_at, device_at_mut, device_count};
+use crate::form::Choices;
 use crate::form::{never_kept, Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
 
 const KIND: &str = "disk";
 
-const TYPES: [(&str, &str); 2] = [
-    ("file", "file: an image file on the host"),
-    ("block", "block: a block device on the host"),
+const TYPES: Choices = choices![
+    "file" => "file: an image file on the host",
+    "block" => "block: a block device on the host",
 ];
 
-const DEVICES: [(&str, &str); 4] = [
-    ("disk", "disk: a hard drive"),
-    ("cdrom", "cdrom: a CD/DVD drive"),
-    ("floppy", "floppy: a floppy drive"),
-    ("lun", "lun: SCSI LUN passthrough"),
+const DEVICES: Choices = choices![
+    "disk" => "disk: a hard drive",
+    "cdrom" => "cdrom: a CD/DVD drive",
+    "floppy" => "floppy: a floppy drive",
+    "lun" => "lun: SCSI LUN passthrough",
 ];
 
-const BUSES: [(&str, &str); 9] = [
-    ("", "(from the target name)"),
-    ("virtio", "virtio: paravirtualized"),
-    ("sata", "sata"),
-    ("scsi", "scsi"),
-    ("ide", "ide"),
-    ("usb", "usb"),
-    ("xen", "xen: Xen paravirtualized"),
-    ("fdc", "fdc: floppy controller"),
-    ("sd", "sd: SD card"),
+const BUSES: Choices = choices![
+    "" => "(from the target name)",
+    "virtio" => "virtio: paravirtualized",
+    "sata" => "sata",
+    "scsi" => "scsi",
+    "ide" => "ide",
+    "usb" => "usb",
+    "xen" => "xen: Xen paravirtualized",
+    "fdc" => "fdc: floppy controller",
+    "sd" => "sd: SD card",
 ];
 
-const DRIVER_NAMES: [(&str, &str); 6] = [
-    ("", "(the hypervisor's default)"),
-    ("qemu", "qemu: QEMU/KVM"),
-    ("tap", "tap: Xen blktap"),
-    ("tap2", "tap2: Xen blktap2"),
-    ("phy", "phy: Xen, a host device"),
-    ("file", "file: Xen, a loopback file"),
+const DRIVER_NAMES: Choices = choices![
+    "" => "(the hypervisor's default)",
+    "qemu" => "qemu: QEMU/KVM",
+    "tap" => "tap: Xen blktap",
+    "tap2" => "tap2: Xen blktap2",
+    "phy" => "phy: Xen, a host device",
+    "file" => "file: Xen, a loopback file",
 ];
 
-const DRIVER_TYPES: [(&str, &str); 10] = [
-    ("", "(not set)"),
-    ("raw", "raw"),
-    ("qcow2", "qcow2"),
-    ("qed", "qed"),
-    ("vmdk", "vmdk"),
-    ("vdi", "vdi"),
-    ("vpc", "vpc"),
-    ("vhdx", "vhdx"),
-    ("bochs", "bochs"),
-    ("aio", "aio (Xen tap)"),
+const DRIVER_TYPES: Choices = choices![
+    "" => "(not set)",
+    "raw" => "raw",
+    "qcow2" => "qcow2",
+    "qed" => "qed",
+    "vmdk" => "vmdk",
+    "vdi" => "vdi",
+    "vpc" => "vpc",
+    "vhdx" => "vhdx",
+    "bochs" => "bochs",
+    "aio" => "aio (Xen tap)",
 ];
 
 fn disk(d: &Domain, n: usize) -> Option<&Disk> {
@@ -280,7 +282,7 @@ fn title(x: &Disk, n: usize) -> String {
 const TYPE: Field = Field {
     label: "Type",
     at: At::Rel("/@type"),
-    control: Control::Select(&TYPES),
+    control: Control::Select(TYPES),
     get: Some(|d, n| disk(d, n).map(|x| x.source.type_name().to_string())),
     set: Some(|d, n, v| {
         if let Some(x) = disk_mut(d, n) {
@@ -295,7 +297,7 @@ const TYPE: Field = Field {
 const DEVICE: Field = Field {
     label: "Device",
     at: At::Rel("/@device"),
-    control: Control::Select(&DEVICES),
+    control: Control::Select(DEVICES),
     get: Some(|d, n| disk(d, n)?.device.as_ref().map(|v| v.as_str().to_string())),
     set: Some(|d, n, v| set_disk_device(d, n, v.as_deref().unwrap_or("disk"))),
     help: "How the disk is shown to the guest. Without it libvirt reads disk.",
@@ -335,7 +337,7 @@ const TARGET: Field = Field {
 const BUS: Field = Field {
     label: "Bus",
     at: At::Rel("/target/@bus"),
-    control: Control::Select(&BUSES),
+    control: Control::Select(BUSES),
     help: "The kind of disk device to emulate. Left out, libvirt infers it from the target name: sda is SCSI, vda virtio, hda IDE.",
     since: "0.4.3; usb after 0.4.4; sata 0.9.7; sd 1.1.2",
     ..FIELD
@@ -344,7 +346,7 @@ const BUS: Field = Field {
 const DRIVER: Field = Field {
     label: "Driver",
     at: At::Rel("/driver/@name"),
-    control: Control::Select(&DRIVER_NAMES),
+    control: Control::Select(DRIVER_NAMES),
     help: "The backend driver, for hypervisors that have several: qemu for QEMU/KVM; tap, tap2, phy or file for Xen.",
     since: "0.1.8",
     ..FIELD
@@ -353,42 +355,39 @@ const DRIVER: Field = Field {
 const DRIVER_TYPE: Field = Field {
     label: "Driver type",
     at: At::Rel("/driver/@type"),
-    control: Control::Select(&DRIVER_TYPES),
+    control: Control::Select(DRIVER_TYPES),
     help: "The driver's sub-type: the image format for qemu (raw, qcow2), aio for Xen's tap.",
     since: "0.1.8",
     ..FIELD
 };
 
-const CACHES: [(&str, &str); 7] = [
-    ("", "(the hypervisor's default)"),
-    ("none", "none: no host cache (recommended for local images)"),
-    ("writeback", "writeback: host cache, flushes honoured"),
-    ("writethrough", "writethrough: host cache for reads only"),
-    (
-        "directsync",
-        "directsync: no host cache, every write synced",
-    ),
-    ("unsafe", "unsafe: ignores flushes (scratch disks only)"),
-    ("default", "default"),
+const CACHES: Choices = choices![
+    "" => "(the hypervisor's default)",
+    "none" => "none: no host cache (recommended for local images)",
+    "writeback" => "writeback: host cache, flushes honoured",
+    "writethrough" => "writethrough: host cache for reads only",
+    "directsync" => "directsync: no host cache, every write synced",
+    "unsafe" => "unsafe: ignores flushes (scratch disks only)",
+    "default" => "default",
 ];
 
-const IO_MODES: [(&str, &str); 4] = [
-    ("", "(the hypervisor's default)"),
-    ("native", "native: Linux AIO (with cache none)"),
-    ("io_uring", "io_uring"),
-    ("threads", "threads: a thread pool"),
+const IO_MODES: Choices = choices![
+    "" => "(the hypervisor's default)",
+    "native" => "native: Linux AIO (with cache none)",
+    "io_uring" => "io_uring",
+    "threads" => "threads: a thread pool",
 ];
 
-const DISCARDS: [(&str, &str); 3] = [
-    ("", "(ignore, the default)"),
-    ("unmap", "unmap: the guest's TRIM frees space in the image"),
-    ("ignore", "ignore"),
+const DISCARDS: Choices = choices![
+    "" => "(ignore, the default)",
+    "unmap" => "unmap: the guest's TRIM frees space in the image",
+    "ignore" => "ignore",
 ];
 
 const CACHE: Field = Field {
     label: "Cache",
     at: At::Rel("/driver/@cache"),
-    control: Control::Select(&CACHES),
+    control: Control::Select(CACHES),
     help: "How the host's page cache sits between the guest and the image. none bypasses it: the guest's own cache does the work and data survives a host crash.",
     since: "0.6.0; directsync 0.9.5; unsafe 0.9.7",
     ..FIELD
@@ -397,7 +396,7 @@ const CACHE: Field = Field {
 const IO: Field = Field {
     label: "I/O mode",
     at: At::Rel("/driver/@io"),
-    control: Control::Select(&IO_MODES),
+    control: Control::Select(IO_MODES),
     help: "How QEMU submits I/O to the host. native needs cache none or directsync.",
     since: "0.8.8; io_uring 6.3.0",
     ..FIELD
@@ -406,7 +405,7 @@ const IO: Field = Field {
 const DISCARD: Field = Field {
     label: "Discard",
     at: At::Rel("/driver/@discard"),
-    control: Control::Select(&DISCARDS),
+    control: Control::Select(DISCARDS),
     help: "Whether the guest's discard (TRIM) requests are passed to the image, so a thin qcow2 shrinks back.",
     since: "1.0.6",
     ..FIELD
@@ -505,85 +504,85 @@ device_access!(
     Filesystem
 );
 
-const CONTROLLER_TYPES: [(&str, &str); 10] = [
-    ("usb", "usb"),
-    ("scsi", "scsi"),
-    ("pci", "pci"),
-    ("virtio-serial", "virtio-serial"),
-    ("ide", "ide"),
-    ("sata", "sata"),
-    ("fdc", "fdc: floppy"),
-    ("ccid", "ccid: smartcard"),
-    ("xenbus", "xenbus"),
-    ("isa", "isa"),
+const CONTROLLER_TYPES: Choices = choices![
+    "usb" => "usb",
+    "scsi" => "scsi",
+    "pci" => "pci",
+    "virtio-serial" => "virtio-serial",
+    "ide" => "ide",
+    "sata" => "sata",
+    "fdc" => "fdc: floppy",
+    "ccid" => "ccid: smartcard",
+    "xenbus" => "xenbus",
+    "isa" => "isa",
 ];
 
-const CONTROLLER_MODELS: [(&str, &str); 41] = [
-    ("qemu-xhci", "qemu-xhci (USB 3)"),
-    ("nec-xhci", "nec-xhci (USB 3)"),
-    ("ich9-ehci1", "ich9-ehci1 (USB 2)"),
-    ("ich9-uhci1", "ich9-uhci1"),
-    ("ich9-uhci2", "ich9-uhci2"),
-    ("ich9-uhci3", "ich9-uhci3"),
-    ("piix3-uhci", "piix3-uhci"),
-    ("piix4-uhci", "piix4-uhci"),
-    ("ehci", "ehci"),
-    ("vt82c686b-uhci", "vt82c686b-uhci"),
-    ("pci-ohci", "pci-ohci"),
-    ("qusb1", "qusb1"),
-    ("qusb2", "qusb2"),
-    ("none", "none (no USB bus)"),
-    ("virtio-scsi", "virtio-scsi"),
-    ("lsilogic", "lsilogic"),
-    ("lsisas1068", "lsisas1068"),
-    ("lsisas1078", "lsisas1078"),
-    ("buslogic", "buslogic"),
-    ("vmpvscsi", "vmpvscsi"),
-    ("ibmvscsi", "ibmvscsi"),
-    ("ncr53c90", "ncr53c90"),
-    ("dc390", "dc390"),
-    ("am53c974", "am53c974"),
-    ("auto", "auto"),
-    ("virtio", "virtio"),
-    ("virtio-transitional", "virtio-transitional"),
-    ("virtio-non-transitional", "virtio-non-transitional"),
-    ("pcie-root", "pcie-root"),
-    ("pci-root", "pci-root"),
-    ("pcie-root-port", "pcie-root-port"),
-    ("pci-bridge", "pci-bridge"),
-    ("dmi-to-pci-bridge", "dmi-to-pci-bridge"),
-    ("pcie-to-pci-bridge", "pcie-to-pci-bridge"),
-    ("pcie-switch-upstream-port", "pcie-switch-upstream-port"),
-    ("pcie-switch-downstream-port", "pcie-switch-downstream-port"),
-    ("pci-expander-bus", "pci-expander-bus"),
-    ("pcie-expander-bus", "pcie-expander-bus"),
-    ("piix3", "piix3"),
-    ("piix4", "piix4"),
-    ("ich6", "ich6"),
+const CONTROLLER_MODELS: Choices = choices![
+    "qemu-xhci" => "qemu-xhci (USB 3)",
+    "nec-xhci" => "nec-xhci (USB 3)",
+    "ich9-ehci1" => "ich9-ehci1 (USB 2)",
+    "ich9-uhci1" => "ich9-uhci1",
+    "ich9-uhci2" => "ich9-uhci2",
+    "ich9-uhci3" => "ich9-uhci3",
+    "piix3-uhci" => "piix3-uhci",
+    "piix4-uhci" => "piix4-uhci",
+    "ehci" => "ehci",
+    "vt82c686b-uhci" => "vt82c686b-uhci",
+    "pci-ohci" => "pci-ohci",
+    "qusb1" => "qusb1",
+    "qusb2" => "qusb2",
+    "none" => "none (no USB bus)",
+    "virtio-scsi" => "virtio-scsi",
+    "lsilogic" => "lsilogic",
+    "lsisas1068" => "lsisas1068",
+    "lsisas1078" => "lsisas1078",
+    "buslogic" => "buslogic",
+    "vmpvscsi" => "vmpvscsi",
+    "ibmvscsi" => "ibmvscsi",
+    "ncr53c90" => "ncr53c90",
+    "dc390" => "dc390",
+    "am53c974" => "am53c974",
+    "auto" => "auto",
+    "virtio" => "virtio",
+    "virtio-transitional" => "virtio-transitional",
+    "virtio-non-transitional" => "virtio-non-transitional",
+    "pcie-root" => "pcie-root",
+    "pci-root" => "pci-root",
+    "pcie-root-port" => "pcie-root-port",
+    "pci-bridge" => "pci-bridge",
+    "dmi-to-pci-bridge" => "dmi-to-pci-bridge",
+    "pcie-to-pci-bridge" => "pcie-to-pci-bridge",
+    "pcie-switch-upstream-port" => "pcie-switch-upstream-port",
+    "pcie-switch-downstream-port" => "pcie-switch-downstream-port",
+    "pci-expander-bus" => "pci-expander-bus",
+    "pcie-expander-bus" => "pcie-expander-bus",
+    "piix3" => "piix3",
+    "piix4" => "piix4",
+    "ich6" => "ich6",
 ];
 
-const FS_TYPES: [(&str, &str); 6] = [
-    ("mount", "mount: a host directory"),
-    ("block", "block: a host block device"),
-    ("file", "file: an image file"),
-    ("template", "template: an OpenVZ template"),
-    ("ram", "ram: a RAM disk"),
-    ("bind", "bind: a directory bound inside the container"),
+const FS_TYPES: Choices = choices![
+    "mount" => "mount: a host directory",
+    "block" => "block: a host block device",
+    "file" => "file: an image file",
+    "template" => "template: an OpenVZ template",
+    "ram" => "ram: a RAM disk",
+    "bind" => "bind: a directory bound inside the container",
 ];
 
-const FS_ACCESS: [(&str, &str); 3] = [
-    ("passthrough", "passthrough: as the user QEMU runs as"),
-    ("mapped", "mapped: guest owners kept in extended attributes"),
-    ("squash", "squash: passthrough, ignoring ownership failures"),
+const FS_ACCESS: Choices = choices![
+    "passthrough" => "passthrough: as the user QEMU runs as",
+    "mapped" => "mapped: guest owners kept in extended attributes",
+    "squash" => "squash: passthrough, ignoring ownership failures",
 ];
 
-const FS_DRIVERS: [(&str, &str); 6] = [
-    ("virtiofs", "virtiofs: fast, needs shared memory"),
-    ("path", "path: 9p from a directory"),
-    ("handle", "handle: 9p by file handles"),
-    ("loop", "loop: image through a loop device (LXC)"),
-    ("nbd", "nbd: image through qemu-nbd (LXC)"),
-    ("ploop", "ploop: OpenVZ image"),
+const FS_DRIVERS: Choices = choices![
+    "virtiofs" => "virtiofs: fast, needs shared memory",
+    "path" => "path: 9p from a directory",
+    "handle" => "handle: 9p by file handles",
+    "loop" => "loop: image through a loop device (LXC)",
+    "nbd" => "nbd: image through qemu-nbd (LXC)",
+    "ploop" => "ploop: OpenVZ image",
 ];
 
 fn edit_controller(d: &mut Domain, n: usize, f: impl FnOnce(&mut Controller)) {
@@ -596,7 +595,7 @@ pub(crate) static CONTROLLER_FIELDS: [Field; 4] = [
     Field {
         label: "Controller type",
         at: At::Rel("/@type"),
-        control: Control::Select(&CONTROLLER_TYPES),
+        control: Control::Select(CONTROLLER_TYPES),
         get: Some(|d, n| Some(controller(d, n)?.controller_type.as_ref()?.as_str().to_string())),
         set: Some(|d, n, v| edit_controller(d, n, |c| {
             c.controller_type = v.map(|v| ControllerType::parse(&v));
@@ -608,7 +607,7 @@ pub(crate) static CONTROLLER_FIELDS: [Field; 4] = [
     Field {
         label: "Controller model",
         at: At::Rel("/@model"),
-        control: Control::Select(&CONTROLLER_MODELS),
+        control: Control::Select(CONTROLLER_MODELS),
         help: "The emulated chip: qemu-xhci for USB 3, virtio-scsi for SCSI disks, pcie-root-port for PCIe slots. Empty: libvirt picks one.",
         ..FIELD
     },
@@ -722,7 +721,7 @@ pub(crate) static FS_FIELDS: [Field; 6] = [
     Field {
         label: "Filesystem type",
         at: At::Rel("/@type"),
-        control: Control::Select(&FS_TYPES),
+        control: Control::Select(FS_TYPES),
         get: Some(|d, n| Some(filesystem(d, n)?.source.type_name().to_string())),
         set: Some(|d, n, v| edit_fs(d, n, |f| {
             let old = fs_source_mut(&mut f.source).and_then(|s| s.take());
@@ -736,7 +735,7 @@ pub(crate) static FS_FIELDS: [Field; 6] = [
     Field {
         label: "Driver",
         at: At::Rel("/driver/@type"),
-        control: Control::Select(&FS_DRIVERS),
+        control: Control::Select(FS_DRIVERS),
         help: "virtiofs is fast and needs the guest's memory shared (memory backing on the CPU and memory page); path is 9p, slower, with no such need.",
         since: "virtiofs 6.2.0",
         ..FIELD
@@ -744,7 +743,7 @@ pub(crate) static FS_FIELDS: [Field; 6] = [
     Field {
         label: "Access mode",
         at: At::Rel("/@accessmode"),
-        control: Control::Select(&FS_ACCESS),
+        control: Control::Select(FS_ACCESS),
         help: "Whose permissions the guest's file operations use on the host. virtiofs only has passthrough.",
         since: "0.8.5",
         ..FIELD
@@ -953,14 +952,14 @@ mod tests {
 
     #[test]
     fn controller_and_filesystem_choices_are_cores() {
-        fn values(o: &[(&'static str, &'static str)]) -> Vec<&'static str> {
-            o.iter().map(|(v, _)| *v).collect()
+        fn values(o: &crate::form::Choices) -> Vec<&'static str> {
+            o.values().collect()
         }
         assert_eq!(values(&CONTROLLER_TYPES), ControllerType::known());
         assert_eq!(values(&CONTROLLER_MODELS), ControllerModel::known());
         assert_eq!(values(&FS_ACCESS), FsAccessMode::known());
         assert_eq!(values(&FS_DRIVERS), FsDriverType::known());
-        for (ty, _) in FS_TYPES {
+        for (ty, _) in FS_TYPES.iter() {
             assert_eq!(fs_source_of(ty, None).type_name(), ty);
         }
     }
