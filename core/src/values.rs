@@ -382,6 +382,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn enumerations_round_trip_through_their_table_of_names() {
+        use crate::devices::disk::DiskBus;
+        use crate::domain::DomainType;
+        for v in DiskBus::ALL {
+            assert_eq!(DiskBus::parse(v.as_str()), *v);
+        }
+        for v in DomainType::ALL {
+            assert_eq!(DomainType::parse(v.as_str()), *v);
+        }
+        assert_eq!(DiskBus::ALL.len(), DiskBus::known().len());
+        assert_eq!(DiskBus::parse("virtio"), DiskBus::Virtio);
+        assert_eq!(DiskBus::Virtio.as_str(), "virtio");
+        assert_eq!(DiskBus::parse("nvme-ish").as_str(), "nvme-ish");
+        assert!(DiskBus::parse("").is_other());
+    }
+
+    #[test]
     fn first_seen_keeps_the_first_holder() {
         let mut seen = FirstSeen::default();
         assert_eq!(seen.check("vda".into(), 0), None);
