@@ -7,8 +7,7 @@ use vmxml_core::DomainType;
 use super::Group;
 use crate::choices;
 use crate::fields::at;
-use crate::form::Choices;
-use crate::form::{fields, At, Control, Field, FIELD};
+use crate::form::{fields, At, Choices, Control, Field, FIELD};
 use crate::state::{random_bytes, use_studio};
 use vmxml_core::presets::{PresetOptions, PRESETS};
 

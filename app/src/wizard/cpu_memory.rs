@@ -9,8 +9,7 @@ use vmxml_core::Domain;
 use super::{num, Group};
 use crate::choices;
 use crate::fields::{at, Messages, NumberField, Select};
-use crate::form::Choices;
-use crate::form::{fields, At, Control, Field, FIELD};
+use crate::form::{fields, At, Choices, Control, Field, FIELD};
 use crate::state::use_studio;
 
 const UNITS: Choices = choices![

@@ -13,8 +13,7 @@ use vmxml_core::Domain;
 use super::{first_free, Group};
 use crate::choices;
 use crate::fields::{device_at, device_at_mut, device_count, element_text};
-use crate::form::Choices;
-use crate::form::{never_kept, Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
+use crate::form::{never_kept, Add, At, Choices, Control, DeviceKind, DeviceList, Field, FIELD};
 
 const GRAPHICS: &str = "graphics";
 const INPUT: &str = "input";

@@ -16,8 +16,7 @@ use vmxml_core::Domain;
 use super::Group;
 use crate::choices;
 use crate::fields::{device_at, device_at_mut, element_text, shown_read_only, KeptOthers};
-use crate::form::Choices;
-use crate::form::{never_kept, Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
+use crate::form::{never_kept, Add, At, Choices, Control, DeviceKind, DeviceList, Field, FIELD};
 use crate::state::use_studio;
 
 const KIND: &str = "hostdev";

@@ -11,8 +11,7 @@ use vmxml_core::{Domain, DomainType};
 use super::Group;
 use crate::choices;
 use crate::fields::{device_at, device_at_mut};
-use crate::form::Choices;
-use crate::form::{never_kept, Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
+use crate::form::{never_kept, Add, At, Choices, Control, DeviceKind, DeviceList, Field, FIELD};
 use crate::state::random_bytes;
 
 const KIND: &str = "interface";

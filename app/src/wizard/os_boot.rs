@@ -12,8 +12,7 @@ use vmxml_core::Domain;
 use super::{yes, Group};
 use crate::choices;
 use crate::fields::{at, field_id, Select};
-use crate::form::Choices;
-use crate::form::{fields, At, Control, Field, FIELD};
+use crate::form::{fields, At, Choices, Control, Field, FIELD};
 use crate::state::use_studio;
 
 fn os_mut(d: &mut Domain) -> &mut Os {

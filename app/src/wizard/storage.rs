@@ -15,8 +15,7 @@ use vmxml_core::{Domain, DomainType};
 use super::{first_free, Group};
 use crate::choices;
 use crate::fields::{device_at, device_at_mut, device_count};
-use crate::form::Choices;
-use crate::form::{never_kept, Add, At, Control, DeviceKind, DeviceList, Field, FIELD};
+use crate::form::{never_kept, Add, At, Choices, Control, DeviceKind, DeviceList, Field, FIELD};
 
 const KIND: &str = "disk";
 
