@@ -162,9 +162,22 @@ async function main() {
     // 2. The import editor with documents of about 1,300 and 2,100 lines (300 and 480
     // devices): paste, then keystrokes inside <name> (line 2).
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    // Keeps the wasm instance's memory in reach, to report how large the heap grew.
+    await context.addInitScript(() => {
+      const keep = (result) => {
+        const exports = (result.instance ?? result).exports;
+        for (const v of Object.values(exports)) if (v instanceof WebAssembly.Memory) window.__vmxmlMemory = v;
+        return result;
+      };
+      const { instantiate, instantiateStreaming } = WebAssembly;
+      WebAssembly.instantiate = (...a) => instantiate.apply(WebAssembly, a).then(keep);
+      WebAssembly.instantiateStreaming = (...a) => instantiateStreaming.apply(WebAssembly, a).then(keep);
+    });
     const page = await context.newPage();
     const vp = new VmxmlPage(page, server.url, log);
     await vp.goto();
+    const memory = () => page.evaluate(() => (window.__vmxmlMemory?.buffer.byteLength ?? 0) / 1048576);
+    const startMemory = await memory();
     let typed = 'big';
     let t;
     for (const devices of [480, 300]) {
@@ -207,6 +220,7 @@ async function main() {
     const lines = await page.locator('[data-testid="preview"] .code__gutter').evaluate((g) => Math.floor(g.parentElement.scrollHeight / 20));
     const drawn = (await vp.previewText()).split('\n').length;
     console.log(`wizard, 300 devices (${Math.round(lines)}-line preview, ${drawn} lines drawn): keystroke in Name -> preview and diagnostics updated: ${summary(times)}`);
+    console.log(`wasm memory: ${startMemory.toFixed(1)} MiB after start, ${(await memory()).toFixed(1)} MiB after all of the above`);
     await vp.assertHealthy();
     await context.close();
   } finally {

@@ -2,6 +2,7 @@
 //! mounts. The app holds no XML logic: every model, XML and validation decision is
 //! vmxml-core's.
 
+pub mod alloc;
 pub mod diagnostics;
 pub mod download;
 pub mod fields;
