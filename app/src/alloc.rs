@@ -13,8 +13,8 @@ use core::ptr::null_mut;
 const MIN_SHIFT: u32 = 4;
 /// Classes up to 2^31 bytes: more than wasm32 memory can hold.
 const CLASSES: usize = 28;
-/// The most alignment a block gets from the bump pointer: one wasm page.
-const MAX_ALIGN_SHIFT: u32 = 16;
+/// One wasm page: the unit of `memory.grow` and the most alignment a block gets.
+const PAGE: usize = 1 << 16;
 
 /// Where new memory comes from: wasm's `memory.grow` in the browser, a buffer in tests.
 pub trait PageSource {
@@ -36,7 +36,7 @@ fn class_of(size: usize, align: usize) -> Option<usize> {
     let need = size.max(align).max(1 << MIN_SHIFT);
     let shift = need.checked_next_power_of_two()?.trailing_zeros();
     let class = (shift - MIN_SHIFT) as usize;
-    (class < CLASSES && align <= 1 << MAX_ALIGN_SHIFT).then_some(class)
+    (class < CLASSES && align <= PAGE).then_some(class)
 }
 
 fn block_size(class: usize) -> usize {
@@ -63,8 +63,7 @@ impl<P: PageSource> Heap<P> {
             return block as *mut u8;
         }
         // A larger free block, split in halves down to this class.
-        if let Some(larger) = (class + 1..CLASSES).find(|&c| self.free[c] != 0) {
-            let block = self.pop(larger).unwrap_or(0);
+        if let Some((larger, block)) = (class + 1..CLASSES).find_map(|c| Some((c, self.pop(c)?))) {
             for c in class..larger {
                 self.push(c, block + block_size(c));
             }
@@ -119,7 +118,7 @@ impl<P: PageSource> Heap<P> {
     /// to the free lists as the aligned powers of two they are made of.
     unsafe fn carve(&mut self, class: usize) -> Option<usize> {
         let size = block_size(class);
-        let align = size.min(1 << MAX_ALIGN_SHIFT);
+        let align = size.min(PAGE);
         loop {
             let start = self.next.checked_add(align - 1)? & !(align - 1);
             if let Some(end) = start.checked_add(size).filter(|&e| e <= self.end) {
@@ -127,15 +126,14 @@ impl<P: PageSource> Heap<P> {
                 self.next = end;
                 return Some(start);
             }
-            let page = 1 << MAX_ALIGN_SHIFT;
-            let bytes = size.checked_add(align + page - 1)? & !(page - 1);
+            let bytes = size.checked_add(align + PAGE - 1)? & !(PAGE - 1);
             let base = self.pages.grow(bytes)?;
             if base != self.end {
                 // Not contiguous with what is left: keep the rest and start afresh.
                 self.release(self.next, self.end);
                 self.next = base;
             }
-            self.end = base + bytes;
+            self.end = base.checked_add(bytes)?;
         }
     }
 
@@ -155,7 +153,7 @@ impl<P: PageSource> Heap<P> {
 
 #[cfg(target_arch = "wasm32")]
 mod wasm {
-    use super::{Heap, PageSource};
+    use super::{Heap, PageSource, PAGE};
     use core::alloc::{GlobalAlloc, Layout};
     use core::cell::UnsafeCell;
 
@@ -163,9 +161,8 @@ mod wasm {
 
     impl PageSource for WasmPages {
         fn grow(&mut self, bytes: usize) -> Option<usize> {
-            let page = 1 << super::MAX_ALIGN_SHIFT;
-            let old = core::arch::wasm32::memory_grow(0, bytes / page);
-            (old != usize::MAX).then(|| old * page)
+            let old = core::arch::wasm32::memory_grow(0, bytes / PAGE);
+            (old != usize::MAX).then(|| old * PAGE)
         }
     }
 
@@ -203,19 +200,18 @@ mod tests {
     impl BufferPages {
         fn new(pages: usize) -> Self {
             BufferPages {
-                buffer: vec![0; (pages + 1) << MAX_ALIGN_SHIFT],
+                buffer: vec![0; (pages + 1) * PAGE],
                 used: 0,
             }
         }
         fn base(&self) -> usize {
-            let page = 1 << MAX_ALIGN_SHIFT;
-            (self.buffer.as_ptr() as usize + page - 1) & !(page - 1)
+            (self.buffer.as_ptr() as usize + PAGE - 1) & !(PAGE - 1)
         }
     }
 
     impl PageSource for BufferPages {
         fn grow(&mut self, bytes: usize) -> Option<usize> {
-            let limit = self.buffer.len() - (1 << MAX_ALIGN_SHIFT);
+            let limit = self.buffer.len() - PAGE;
             (self.used + bytes <= limit).then(|| {
                 self.used += bytes;
                 self.base() + self.used - bytes
@@ -239,7 +235,7 @@ mod tests {
             let p = unsafe { h.alloc(*size, align) } as usize;
             assert_ne!(p, 0);
             let class = block_size(class_of(*size, align).unwrap());
-            assert_eq!(p % class.min(1 << MAX_ALIGN_SHIFT), 0, "size {size}");
+            assert_eq!(p % class.min(PAGE), 0, "size {size}");
             blocks.push((p, class));
         }
         blocks.sort();
@@ -260,11 +256,7 @@ mod tests {
                 unsafe { h.dealloc(p, s, 8) };
             }
         }
-        assert!(
-            h.pages.used <= 2 << MAX_ALIGN_SHIFT,
-            "{} bytes taken",
-            h.pages.used
-        );
+        assert!(h.pages.used <= 2 * PAGE, "{} bytes taken", h.pages.used);
     }
 
     #[test]
