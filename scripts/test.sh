@@ -19,6 +19,10 @@ step "cargo test (core, cli and app: unit, corpus, oracle, property)"
 VMXML_REQUIRE_ORACLE=1 cargo test --locked -p vmxml-core -p vmxml-cli -p vmxml-app -- --nocapture 2>&1 \
   | grep -vE '^test .* \.\.\. ok$' 
 
+step "cargo test (vendor/send_wrapper: the owner check still holds off wasm)"
+cargo test --manifest-path vendor/send_wrapper/Cargo.toml --features futures --target-dir target/vendor 2>&1 \
+  | grep -vE '^test .* \.\.\. ok$'
+
 step "trunk build --release"
 trunk build --release
 scripts/size-report.sh
