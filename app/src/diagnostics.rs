@@ -99,6 +99,7 @@ pub fn DiagnosticList(
                 </button>
             </li>
         }
+        .into_any()
     };
     view! {
         <section class="diagnostics" aria-label="Diagnostics" data-testid=testid>
@@ -111,7 +112,7 @@ pub fn DiagnosticList(
                         <summary>{format!("{} part(s) kept as written (valid libvirt the wizard does not model)", kept.len())}</summary>
                         <ul class="diagnostics__list">{kept.into_iter().map(item).collect_view()}</ul>
                     </details>
-                })
+                }.into_any())
             }}
         </section>
     }

@@ -43,10 +43,10 @@ fn FieldFrame(
         <div class="field" class:field--error=has_error>
             <label class="field__label" for=id>
                 {label}
-                {(!since.is_empty()).then(|| view! { <span class="field__since" title="libvirt version that added this">{format!("libvirt {since}")}</span> })}
+                {(!since.is_empty()).then(|| view! { <span class="field__since" title="libvirt version that added this">{format!("libvirt {since}")}</span> }.into_any())}
             </label>
             {children()}
-            {(!help.is_empty()).then(|| view! { <p class="field__help">{help}</p> })}
+            {(!help.is_empty()).then(|| view! { <p class="field__help">{help}</p> }.into_any())}
             <Messages list=Signal::derive(messages) />
         </div>
     }
@@ -112,7 +112,7 @@ pub fn TextField(
                 {control}
                 {action.map(|(text, run)| view! {
                     <button type="button" class="button button--secondary" on:click=move |_| run.run(())>{text}</button>
-                })}
+                }.into_any())}
             </div>
         </FieldFrame>
     }
@@ -215,10 +215,10 @@ pub fn Select(
                 let v = value.get();
                 (!options.has(&v)).then(|| {
                     let text = if v.is_empty() { "(not set)".to_string() } else { format!("{v} (kept as written)") };
-                    view! { <option value=v.clone()>{text}</option> }
+                    view! { <option value=v.clone()>{text}</option> }.into_any()
                 })
             }}
-            {options.iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+            {options.iter().map(|(v, l)| view! { <option value=v>{l}</option> }.into_any()).collect_view()}
         </select>
     }
 }
@@ -247,9 +247,9 @@ pub fn CheckField(
                     on:focus=move |_| studio.focus.set(Some(path.get()))
                 />
                 <span>{label}</span>
-                {(!since.is_empty()).then(|| view! { <span class="field__since">{format!("libvirt {since}")}</span> })}
+                {(!since.is_empty()).then(|| view! { <span class="field__since">{format!("libvirt {since}")}</span> }.into_any())}
             </label>
-            {(!help.is_empty()).then(|| view! { <p class="field__help">{help}</p> })}
+            {(!help.is_empty()).then(|| view! { <p class="field__help">{help}</p> }.into_any())}
         </div>
     }
 }
@@ -373,6 +373,7 @@ pub fn Messages(list: Signal<Vec<vmxml_core::Diagnostic>>) -> impl IntoView {
                         <span class="field__hint">{d.hint}</span>
                     </li>
                 }
+                .into_any()
             })
             .collect_view()
     };
@@ -472,7 +473,7 @@ pub fn KeptOthers() -> impl IntoView {
                     let name = name.clone();
                     Signal::derive(move || studio.domain.with(|d| device_count(d, &name)))
                 };
-                view! { <KeptCard label=kept_label(&name) name n count /> }
+                view! { <KeptCard label=kept_label(&name) name n count /> }.into_any()
             })
             .collect_view()
     }

@@ -340,8 +340,8 @@ pub fn DeviceCard(kind: &'static DeviceKind, n: usize, count: Signal<usize>) -> 
     view! {
         <article class="card" data-testid=format!("{name}-card") data-path=move || base.get()>
             <CardHead name what=kind.what n count title=heading />
-            {move || note().map(|t| view! { <p class="kept">{t}</p> })}
-            {move || studio.domain.with(|d| (kind.kept)(d, i)).map(|x| view! { <pre class="code kept">{x}</pre> })}
+            {move || note().map(|t| view! { <p class="kept">{t}</p> }.into_any())}
+            {move || studio.domain.with(|d| (kind.kept)(d, i)).map(|x| view! { <pre class="code kept">{x}</pre> }.into_any())}
             {fields(kind.fields, base, i)}
             <Uncovered base covered />
         </article>
@@ -365,7 +365,7 @@ pub fn DeviceList(kind: &'static DeviceKind, adds: &'static [Add]) -> impl IntoV
     // a keyed list would cost kilobytes of wasm for nothing more.
     let cards = move || {
         (0..count.get())
-            .map(|n| view! { <DeviceCard kind n count=count.into() /> })
+            .map(|n| view! { <DeviceCard kind n count=count.into() /> }.into_any())
             .collect_view()
     };
     view! {
@@ -373,7 +373,7 @@ pub fn DeviceList(kind: &'static DeviceKind, adds: &'static [Add]) -> impl IntoV
         <div class="actions">
             {adds.iter().map(|a| view! {
                 <button type="button" class="button button--secondary" data-testid=a.testid on:click=move |_| studio.edit(a.add)>{a.label}</button>
-            }).collect_view()}
+            }.into_any()).collect_view()}
         </div>
     }
 }

@@ -373,7 +373,7 @@ pub fn Import() -> impl IntoView {
                     <span class="diag__severity">"error"</span>
                     <span class="diag__message">{message}</span>
                 </p>
-            })}
+            }.into_any())}
             <div
                 class="import__panes"
                 class:import__panes--drop=move || dragging.get()

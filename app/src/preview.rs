@@ -198,7 +198,7 @@ pub fn CodeView(
                             style:top=format!("calc({} * var(--code-line))", first.saturating_sub(1))
                             style:height=format!("calc({} * var(--code-line))", last.saturating_sub(first) + 1)
                         ></div>
-                    })}
+                    }.into_any())}
                     {move || marks.get().into_iter().map(|(line, severity, message)| {
                         let class = format!("code__mark code__mark--{}", severity.as_str());
                         view! {
@@ -209,7 +209,7 @@ pub fn CodeView(
                                 style:top=format!("calc({} * var(--code-line))", line.saturating_sub(1))
                                 on:click=move |_| if let Some(cb) = on_mark { cb.run(line) }
                             ></div>
-                        }
+                        }.into_any()
                     }).collect_view()}
                 </div>
                 <pre
@@ -227,7 +227,7 @@ pub fn CodeView(
                         <div class="code__line">
                             {line.token_texts().map(|(kind, text)| view! {
                                 <span class=token_class(kind)>{text.to_string()}</span>
-                            }).collect_view()}
+                            }.into_any()).collect_view()}
                         </div>
                     }
                 /></pre>

@@ -20,14 +20,16 @@ macro_rules! value_enum {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
             pub fn as_str(&self) -> &str {
-                // Spellings come from `known()`, the one table of them: a `match` to literals
-                // would compile to a second table of the same pointers.
+                // Spellings come from `known()`, the one table of them, read through a function
+                // LLVM cannot see into: indexing the table here folds to one constant per
+                // variant, a second table of the same pointers spelt out in code.
                 #[allow(non_camel_case_types, dead_code)]
                 enum Index { $($variant),+ }
-                match self {
-                    $($name::$variant => Self::known()[Index::$variant as usize],)+
-                    $name::Other(s) => s.as_str(),
-                }
+                let i = match self {
+                    $($name::$variant => Index::$variant as usize,)+
+                    $name::Other(s) => return s.as_str(),
+                };
+                $crate::values::name_at(Self::known(), i)
             }
 
             pub fn parse(s: &str) -> Self {
@@ -69,6 +71,13 @@ macro_rules! value_enum {
             }
         }
     };
+}
+
+/// The `i`th of `names`, for [`value_enum!`]'s `as_str`; never inlined, so the table stays one
+/// table in the wasm.
+#[inline(never)]
+pub fn name_at(names: &'static [&'static str], i: usize) -> &'static str {
+    names.get(i).copied().unwrap_or_default()
 }
 
 /// Where `s` is in `names`.

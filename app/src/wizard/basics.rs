@@ -125,14 +125,14 @@ fn Presets() -> impl IntoView {
                     <h3 class="preset__title">{p.title}</h3>
                     <p class="preset__summary">{p.summary}</p>
                     <ul class="preset__sets">
-                        {p.sets.iter().map(|s| view! { <li>{*s}</li> }).collect_view()}
+                        {p.sets.iter().map(|s| view! { <li>{*s}</li> }.into_any()).collect_view()}
                     </ul>
                     {p.takes_virtio_drivers.then(|| view! {
                         <label class="field__check">
                             <input type="checkbox" data-testid="preset-virtio-drivers" prop:checked=move || virtio.get() on:change=move |ev| virtio.set(event_target_checked(&ev)) />
                             " virtio disk and NIC, with the virtio-win drivers CD"
                         </label>
-                    })}
+                    }.into_any())}
                     <button type="button" class="button button--secondary" data-testid=format!("use-preset-{}", p.id) on:click=apply>"Use this preset"</button>
                 </article>
             }

@@ -460,7 +460,7 @@ fn Timers() -> impl IntoView {
     view! {
         <ol class="list" data-testid="timer-list">
             // Redrawn together when a timer is added or removed: a short list.
-            {move || (0..count.get()).map(|i| view! { <TimerRow i count=count.into() /> }).collect_view()}
+            {move || (0..count.get()).map(|i| view! { <TimerRow i count=count.into() /> }.into_any()).collect_view()}
         </ol>
         <button type="button" class="button button--secondary" data-testid="add-timer" on:click=add>"Add timer"</button>
     }

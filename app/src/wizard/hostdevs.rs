@@ -708,7 +708,7 @@ pub fn HostDevices() -> impl IntoView {
             <Group title="Other devices kept as is" intro="Devices the wizard has no fields for (smartcards, hubs, shared memory, vsock, ...). They stay in the design unchanged.">
                 <KeptOthers />
             </Group>
-        })}
+        }.into_any())}
     }
 }
 

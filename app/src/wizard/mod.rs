@@ -109,11 +109,11 @@ pub fn Stepper() -> impl IntoView {
                                 {move || {
                                     let (e, w) = counts();
                                     let (n, class, what) = if e > 0 { (e, "stepper__badge stepper__badge--error", "error") } else { (w, "stepper__badge stepper__badge--warning", "warning") };
-                                    (n > 0).then(|| view! { <span class=class title=format!("{n} {what}(s)")>{n}</span> })
+                                    (n > 0).then(|| view! { <span class=class title=format!("{n} {what}(s)")>{n}</span> }.into_any())
                                 }}
                             </button>
                         </li>
-                    }
+                    }.into_any()
                 }).collect_view()}
             </ol>
         </nav>
@@ -144,10 +144,10 @@ pub fn Wizard() -> impl IntoView {
                 <div class="wizard__nav">
                     {move || studio.page.get().previous().map(|p| view! {
                         <button type="button" class="button button--secondary" data-testid="back" on:click=move |_| studio.page.set(p)>{format!("← {}", p.title())}</button>
-                    })}
+                    }.into_any())}
                     {move || studio.page.get().next().map(|p| view! {
                         <button type="button" class="button" data-testid="next" on:click=move |_| studio.page.set(p)>{format!("{} →", p.title())}</button>
-                    })}
+                    }.into_any())}
                 </div>
             </section>
         </div>
@@ -164,7 +164,7 @@ pub fn Group(
     view! {
         <fieldset class="group">
             <legend class="group__title">{title}</legend>
-            {(!intro.is_empty()).then(|| view! { <p class="group__intro">{intro}</p> })}
+            {(!intro.is_empty()).then(|| view! { <p class="group__intro">{intro}</p> }.into_any())}
             {children()}
         </fieldset>
     }

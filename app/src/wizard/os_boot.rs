@@ -354,7 +354,7 @@ pub fn OsBoot() -> impl IntoView {
         <Group title="Boot order" intro="The firmware tries these devices in order.">
             <ol class="list" data-testid="boot-list">
                 // Redrawn together when a device is added or removed: a short list.
-                {move || (0..boot_count.get()).map(|i| view! { <BootRow i count=boot_count.into() /> }).collect_view()}
+                {move || (0..boot_count.get()).map(|i| view! { <BootRow i count=boot_count.into() /> }.into_any()).collect_view()}
             </ol>
             <button type="button" class="button button--secondary" data-testid="add-boot" on:click=add_boot>"Add boot device"</button>
             <p class="field__help">"fd, hd, cdrom or network; repeat to set a priority list. " <span class="field__since">"libvirt 0.1.3"</span></p>

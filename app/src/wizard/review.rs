@@ -65,9 +65,9 @@ fn VirtInstall() -> impl IntoView {
                 (!lost.is_empty()).then(|| view! {
                     <p class="group__intro">"virt-install cannot express these parts: import the XML (virsh define) to keep them."</p>
                     <ul class="kept-list" data-testid="virt-install-lost">
-                        {lost.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
+                        {lost.into_iter().map(|l| view! { <li>{l}</li> }.into_any()).collect_view()}
                     </ul>
-                })
+                }.into_any())
             }}
         </section>
     }
